@@ -1,0 +1,319 @@
+"""The command line: `microgpt run | train | sample`, with checkpoints, and one-line errors for bad input."""
+
+# --8<-- [start:imports]
+import argparse  # argparse.ArgumentParser: flags and sub-commands
+import hashlib   # hashlib.sha256: a fingerprint of the documents, so a resume uses the same data
+import random    # random.Random: the one stream of randomness, seeded
+import signal    # signal.signal: turn Ctrl-C into "stop after this step"
+import sys       # sys.stdout, sys.stderr, sys.exit
+import time      # time.perf_counter: steps per second for the progress line
+from dataclasses import asdict  # asdict: hyperparameters into the checkpoint
+from pathlib import Path  # Path: checks on the data file and the checkpoint's folder
+
+from microgpt.checkpoint import (CheckpointError, load_checkpoint, rng_state_from_json,
+                                 rng_state_to_json, save_checkpoint, state_dict_of, weights_of)
+from microgpt.data import Tokenizer, default_data_path, load_docs
+from microgpt.model import GPTConfig, init_params, parameters
+from microgpt.sample import sample
+from microgpt.train import AdamConfig, train_step
+# --8<-- [end:imports]
+
+
+# --8<-- [start:errors]
+class UsageError(Exception):
+    """Bad input from the user: reported as one line on stderr, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors: one line too, not the usage block
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def positive(kind):
+    """An argparse type: a number of the given kind that must be greater than zero."""
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if not value > 0:  # also rejects nan
+            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
+        return value
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+# --8<-- [end:errors]
+
+
+# --8<-- [start:parser]
+def build_parser():
+    parser = Parser(prog="microgpt", description="Train a tiny GPT on names, and let it invent new ones.")
+    commands = parser.add_subparsers(dest="command", metavar="{run,train,sample}", parser_class=Parser)
+
+    # Model and training flags default to None so that a resume can tell "given" from "not given".
+    train_flags = Parser(add_help=False)
+    train_flags.add_argument("--data", metavar="PATH", help="text file, one document per line (default: the bundled names)")
+    train_flags.add_argument("--steps", type=positive(int), default=1000, help="train until this step (default: 1000)")
+    train_flags.add_argument("--seed", type=int, help="seed of the one random stream (default: 42)")
+    train_flags.add_argument("--n-embd", type=positive(int), help="embedding width (default: 16)")
+    train_flags.add_argument("--n-head", type=positive(int), help="attention heads (default: 4)")
+    train_flags.add_argument("--n-layer", type=positive(int), help="transformer blocks (default: 1)")
+    train_flags.add_argument("--block-size", type=positive(int), help="longest context in tokens (default: 16)")
+    train_flags.add_argument("--lr", type=positive(float), help="Adam learning rate at step 1 (default: 0.01)")
+    train_flags.add_argument("--out", metavar="CHECKPOINT", help="write a checkpoint here at the end, or on Ctrl-C")
+    train_flags.add_argument("--resume", metavar="CHECKPOINT", help="carry on from this checkpoint")
+    train_flags.add_argument("--engine", choices=("scalar", "vectorized"), default="scalar",
+                             help="scalar Values (the exhibit, default) or NumPy arrays (fast; needs numpy)")
+
+    sample_flags = Parser(add_help=False)
+    sample_flags.add_argument("--num", type=positive(int), default=20, help="names to generate (default: 20)")
+    sample_flags.add_argument("--temperature", type=positive(float), default=0.5,
+                              help="below 1: safer names; above 1: wilder (default: 0.5)")
+
+    commands.add_parser("run", parents=[train_flags, sample_flags],
+                        help="train, then sample (the default when no command is given)")
+    commands.add_parser("train", parents=[train_flags], help="train, and optionally save a checkpoint")
+    sampler = commands.add_parser("sample", parents=[sample_flags], help="generate names from a checkpoint")
+    sampler.add_argument("--checkpoint", required=True, metavar="PATH", help="a checkpoint written by train --out")
+    sampler.add_argument("--seed", type=int, help="seed for sampling (default: continue the checkpoint's random stream)")
+    return parser
+# --8<-- [end:parser]
+
+
+# --8<-- [start:read_data]
+def read_documents(path):
+    """The documents of a data file, or a UsageError saying what is wrong with the file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"data file not found: {path}") from None
+    except IsADirectoryError:
+        raise UsageError(f"data file is a directory: {path}") from None
+    except OSError as e:
+        raise UsageError(f"cannot read data file {path}: {e.strerror}") from None
+    if not raw:
+        raise UsageError(f"data file is empty: {path}")
+    if b"\0" in raw:
+        raise UsageError(f"data file looks binary (it contains NUL bytes): {path}")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"data file is not UTF-8 text: {path}") from None
+    docs = load_docs(path)
+    if not docs:
+        raise UsageError(f"data file has no non-empty line: {path}")
+    return docs
+
+
+def fingerprint(docs):
+    return hashlib.sha256("\n".join(docs).encode("utf-8")).hexdigest()
+# --8<-- [end:read_data]
+
+
+# --8<-- [start:setup]
+def start_training(args):
+    """Everything a training run needs, fresh from the seed or restored from --resume."""
+    data_path = args.data or default_data_path()
+    docs = read_documents(data_path)
+    given = {"n_embd": args.n_embd, "n_head": args.n_head, "n_layer": args.n_layer,
+             "block_size": args.block_size}
+    if args.resume:
+        ckpt = read_checkpoint(args.resume)
+        config, opt = GPTConfig(**ckpt["config"]), AdamConfig(**ckpt["adam"])
+        for name, value in [*given.items(), ("seed", args.seed), ("lr", args.lr)]:
+            stored = ckpt["seed"] if name == "seed" else opt.learning_rate if name == "lr" else ckpt["config"][name]
+            if value is not None and value != stored:
+                raise UsageError(f"--{name.replace('_', '-')} {value} differs from the checkpoint's {stored}")
+        if ckpt["data_sha256"] != fingerprint(docs):
+            raise UsageError(f"{data_path} is not the data the checkpoint {args.resume} was trained on")
+        if ckpt["step"] > args.steps:
+            raise UsageError(f"checkpoint {args.resume} is at step {ckpt['step']}, past --steps {args.steps}")
+        seed = ckpt["seed"]
+    else:
+        ckpt = None
+        config = GPTConfig(**{k: v for k, v in given.items() if v is not None})
+        opt = AdamConfig() if args.lr is None else AdamConfig(learning_rate=args.lr)
+        seed = 42 if args.seed is None else args.seed
+    if config.n_embd % config.n_head:
+        raise UsageError(f"--n-embd {config.n_embd} is not divisible by --n-head {config.n_head}")
+    if args.out:
+        check_writable(args.out)  # before training, not after minutes of it
+
+    rng = random.Random(seed)
+    rng.shuffle(docs)  # the same order every time for the same seed
+    tokenizer = Tokenizer.from_docs(docs)
+    if ckpt is None:
+        state_dict = init_params(config, tokenizer.vocab_size, rng)
+        n = len(parameters(state_dict))
+        ckpt = {"config": asdict(config), "adam": asdict(opt), "vocab": "".join(tokenizer.chars),
+                "seed": seed, "data_sha256": fingerprint(docs), "step": 0, "losses": [],
+                "weights": weights_of(state_dict), "adam_m": [0.0] * n, "adam_v": [0.0] * n}
+    elif "".join(tokenizer.chars) != ckpt["vocab"]:
+        raise UsageError(f"the vocabulary of {data_path} differs from the checkpoint's")
+    else:
+        rng.setstate(rng_state_from_json(ckpt["rng_state"]))
+    ckpt["num_steps"] = args.steps
+    return docs, tokenizer, config, opt, rng, ckpt
+
+
+def read_checkpoint(path):
+    try:
+        return load_checkpoint(path)
+    except CheckpointError as e:
+        raise UsageError(str(e)) from None
+
+
+def check_writable(path):
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    if Path(path).is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+# --8<-- [end:setup]
+
+
+# --8<-- [start:engines]
+def scalar_engine(ckpt, config, tokenizer, opt):
+    """(step function, export function) for the scalar engine: Values, exactly the original."""
+    state_dict = state_dict_of(ckpt["weights"])
+    params = parameters(state_dict)
+    m, v = list(ckpt["adam_m"]), list(ckpt["adam_v"])
+
+    def step(i, doc, num_steps):
+        return train_step(state_dict, params, config, tokenizer, doc, m, v, i, num_steps, opt)
+
+    def export():
+        return weights_of(state_dict), m, v
+
+    return step, export
+
+
+def vectorized_engine(ckpt, config, tokenizer, opt):
+    """The same two functions for the NumPy engine: the same numbers, far faster."""
+    try:
+        from microgpt import vectorized
+    except ImportError:
+        raise UsageError("--engine vectorized needs numpy: pip install 'microgpt-explained[vectorized]'") from None
+    P, M, V = vectorized.pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
+
+    def step(i, doc, num_steps):
+        return vectorized.train_step(P, M, V, config, tokenizer, doc, i, num_steps, opt)
+
+    def export():
+        return vectorized.unpack(P, M, V)
+
+    return step, export
+# --8<-- [end:engines]
+
+
+# --8<-- [start:train_loop]
+def train(args):
+    """Train from args; print the original's lines on stdout; return the final checkpoint dict."""
+    docs, tokenizer, config, opt, rng, ckpt = start_training(args)
+    make_engine = vectorized_engine if args.engine == "vectorized" else scalar_engine
+    step_fn, export = make_engine(ckpt, config, tokenizer, opt)
+    print(f"num docs: {len(docs)}")
+    print(f"vocab size: {tokenizer.vocab_size}")
+    print(f"num params: {len(ckpt['adam_m'])}")
+
+    stop = StopRequest()
+    progress = Progress(ckpt["step"], args.steps) if sys.stderr.isatty() else None
+    with stop:
+        for step in range(ckpt["step"], args.steps):
+            loss = step_fn(step, docs[step % len(docs)], args.steps)
+            ckpt["losses"].append(loss)
+            ckpt["step"] = step + 1
+            print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", flush=progress is not None)
+            if progress:
+                progress.update(step + 1, loss)
+            if stop.requested:
+                break
+    if progress:
+        progress.close()
+
+    weights, m, v = export()
+    ckpt.update(weights=weights, adam_m=m, adam_v=v, rng_state=rng_state_to_json(rng.getstate()))
+    if args.out:
+        save_checkpoint(args.out, ckpt)
+    if stop.requested:
+        where = f"saved step {ckpt['step']} to {args.out}" if args.out else "nothing saved (no --out given)"
+        print(f"interrupted at step {ckpt['step']} of {args.steps}: {where}", file=sys.stderr)
+        sys.exit(130)
+    return ckpt, tokenizer, config, rng
+
+
+class StopRequest:
+    """While active, the first Ctrl-C asks the loop to stop after the current step; a second one stops at once."""
+
+    requested = False
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGINT, self.handle)
+        return self
+
+    def handle(self, signum, frame):
+        self.requested = True
+        signal.signal(signal.SIGINT, self.previous)
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.previous)
+
+
+class Progress:
+    """A live line on stderr (a terminal only): step, loss, speed and time left."""
+
+    def __init__(self, first_step, num_steps):
+        self.first, self.total, self.start = first_step, num_steps, time.perf_counter()
+
+    def update(self, step, loss):
+        rate = (step - self.first) / (time.perf_counter() - self.start)
+        left = int((self.total - step) / rate)
+        sys.stderr.write(f"\r  step {step}/{self.total} | loss {loss:.4f} | {rate:.1f} steps/s"
+                         f" | {left // 60}m{left % 60:02d}s left ")
+        sys.stderr.flush()
+
+    def close(self):
+        sys.stderr.write("\r\033[K")  # wipe the line: stdout's record is the one that stays
+        sys.stderr.flush()
+# --8<-- [end:train_loop]
+
+
+# --8<-- [start:sampling]
+def print_samples(state_dict, config, tokenizer, rng, num, temperature):
+    print("\n--- inference (new, hallucinated names) ---")
+    for i in range(num):
+        print(f"sample {i + 1:2d}: {sample(state_dict, config, tokenizer, rng, temperature)}")
+
+
+def sample_command(args):
+    ckpt = read_checkpoint(args.checkpoint)
+    config = GPTConfig(**ckpt["config"])
+    tokenizer = Tokenizer(tuple(ckpt["vocab"]))
+    rng = random.Random(args.seed)
+    if args.seed is None:  # carry on the checkpoint's stream: the same names its run printed
+        rng.setstate(rng_state_from_json(ckpt["rng_state"]))
+    print_samples(state_dict_of(ckpt["weights"]), config, tokenizer, rng, args.num, args.temperature)
+# --8<-- [end:sampling]
+
+
+# --8<-- [start:main]
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]  # no command: the whole original, train then sample
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "sample":
+            sample_command(args)
+        else:
+            ckpt, tokenizer, config, rng = train(args)
+            if args.command == "run":
+                state_dict = state_dict_of(ckpt["weights"])
+                print_samples(state_dict, config, tokenizer, rng, args.num, args.temperature)
+    except UsageError as e:
+        print(f"microgpt: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except BrokenPipeError:  # e.g. `microgpt run | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        sys.exit(0)
+# --8<-- [end:main]
