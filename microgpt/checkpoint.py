@@ -13,7 +13,10 @@ def save_checkpoint(path, checkpoint):
     """Write the checkpoint dict to path atomically: a temporary file first, then a rename."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".checkpoint-", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump({"format": FORMAT, "version": VERSION, **checkpoint}, f)
             f.flush()
