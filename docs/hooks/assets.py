@@ -1,0 +1,108 @@
+"""Serve mermaid and KaTeX from the site itself, so that no page needs a CDN.
+
+The files come from node_modules (installed by `npm ci` from package-lock.json)
+and are added to the build under vendor/. Nothing vendored is committed.
+
+The small loaders in docs/javascripts/ fetch these files only on pages that
+have a diagram or maths. The last check below fails the build if any page
+would still make the browser fetch a script, stylesheet or font from elsewhere.
+"""
+
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.assets")
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+
+# site path -> path inside node_modules
+VENDORED = {
+    "vendor/mermaid/mermaid.min.js": "mermaid/dist/mermaid.min.js",
+    "vendor/katex/katex.min.js": "katex/dist/katex.min.js",
+    "vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
+}
+KATEX_CSS = "katex/dist/katex.min.css"
+KATEX_FONTS = "katex/dist/fonts"
+
+# In katex.min.css each font is offered as woff2, then woff, then ttf. Every
+# browser that runs this site takes woff2, so only woff2 is shipped and the
+# other two alternatives are cut out of the stylesheet.
+OLDER_FONT_FORMATS = re.compile(r',\s*url\([^)]*\.(?:woff|ttf)\)\s*format\("(?:woff|truetype)"\)')
+CSS_URL = re.compile(r"url\(([^)]+)\)")
+
+# nbconvert's notebook template loads MathJax, and mermaid when a cell outputs a
+# diagram, from a CDN. The site renders both itself (KaTeX for the maths), so
+# those two scripts are dropped from notebook pages.
+NBCONVERT_CDN_SCRIPTS = [
+    re.compile(r'<script src="https://[^"]*mathjax[^"]*">\s*</script>', re.IGNORECASE),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?import\("https://[^"]*mermaid(?:(?!</script>).)*?</script>', re.DOTALL),
+]
+
+# Material asks api.github.com for the repository's stars and forks when the
+# header's repository link carries this attribute; without it the link stays a
+# plain link and the page makes no request to another site.
+SOURCE_COMPONENT = ' data-md-component="source"'
+
+# What a browser fetches by itself: script and img sources, stylesheets and
+# preloads, and url(...) in inline styles. Links a reader clicks are fine.
+EXTERNAL_FETCH = re.compile(
+    r"""<script\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\brel=["']?(?:stylesheet|preload|preconnect|modulepreload)[^>]*>"""
+    r"""|<img\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|url\(["']?(?:https?:)?//"""
+    r"""|import\(["'](?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def on_config(config):
+    missing = [p for p in [*VENDORED.values(), KATEX_CSS, KATEX_FONTS] if not (NODE_MODULES / p).exists()]
+    if missing:
+        raise PluginError(
+            f"{NODE_MODULES} has no mermaid or KaTeX (no {missing[0]}): run `npm ci` at the "
+            "repository root, or `make build`."
+        )
+    return config
+
+
+def on_files(files, config):
+    for site_path, module_path in VENDORED.items():
+        files.append(File.generated(config, site_path, abs_src_path=str(NODE_MODULES / module_path)))
+
+    fonts = sorted((NODE_MODULES / KATEX_FONTS).glob("*.woff2"))
+    for font in fonts:
+        files.append(File.generated(config, f"vendor/katex/fonts/{font.name}", abs_src_path=str(font)))
+
+    css = OLDER_FONT_FORMATS.sub("", (NODE_MODULES / KATEX_CSS).read_text(encoding="utf-8"))
+    shipped = {f"fonts/{font.name}" for font in fonts}
+    unresolved = sorted({u.strip("'\"") for u in CSS_URL.findall(css)} - shipped)
+    if unresolved:
+        raise PluginError(f"katex.min.css refers to files the site does not ship: {', '.join(unresolved)}")
+    files.append(File.generated(config, "vendor/katex/katex.min.css", content=css))
+    return files
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith((".py", ".ipynb")):
+        for script in NBCONVERT_CDN_SCRIPTS:
+            html = script.sub("", html)
+    return html
+
+
+def on_post_page(output, page, config):
+    output = output.replace(SOURCE_COMPONENT, "")
+    for match in EXTERNAL_FETCH.finditer(output):
+        tag = match.group(0)
+        if tag.lower().startswith("<link") and not re.search(r"""href=["']?(?:https?:)?//""", tag):
+            continue  # a local stylesheet
+        start = max(match.start() - 40, 0)
+        log.warning(
+            "%s makes the browser fetch from another site, which breaks the offline site: ...%s...",
+            page.file.src_uri,
+            output[start : match.end() + 60].replace("\n", " "),
+        )
+    return output
