@@ -1,0 +1,73 @@
+"""Numbers in the prose, computed at build time: a page writes {{ num_params }}, never 4,192.
+
+Every figure comes from running the package on the bundled data, or from the reference
+checkpoint that `microgpt train --out docs/checkpoints/names-1000.json` makes (a test proves
+that command reproduces it exactly). An unknown name fails the build.
+"""
+
+import math
+import re
+import statistics
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from microgpt.checkpoint import load_checkpoint
+from microgpt.data import Tokenizer, default_data_path, load_docs
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
+
+
+def compute_facts():
+    """name -> text, for every figure a page may quote."""
+    docs = load_docs(default_data_path())
+    tokenizer = Tokenizer.from_docs(docs)
+    ckpt = load_checkpoint(CHECKPOINT)
+    losses = ckpt["losses"]
+    lengths = [len(d) for d in docs]
+    config = ckpt["config"]
+    return {
+        "num_docs": f"{len(docs):,}",
+        "num_chars": str(len(tokenizer.chars)),
+        "vocab_size": str(tokenizer.vocab_size),
+        "bos_id": str(tokenizer.bos),
+        "name_len_min": str(min(lengths)),
+        "name_len_max": str(max(lengths)),
+        "name_len_mean": f"{statistics.mean(lengths):.2f}",
+        "num_params": f"{len(ckpt['adam_m']):,}",
+        "n_embd": str(config["n_embd"]),
+        "n_head": str(config["n_head"]),
+        "head_dim": str(config["n_embd"] // config["n_head"]),
+        "n_layer": str(config["n_layer"]),
+        "block_size": str(config["block_size"]),
+        "learning_rate": str(ckpt["adam"]["learning_rate"]),
+        "beta1": str(ckpt["adam"]["beta1"]),
+        "beta2": str(ckpt["adam"]["beta2"]),
+        "num_steps": f"{ckpt['step']:,}",
+        "seed": str(ckpt["seed"]),
+        "first_loss": f"{losses[0]:.4f}",
+        "final_loss": f"{losses[-1]:.4f}",
+        "first_100_mean_loss": f"{statistics.mean(losses[:100]):.2f}",
+        "last_100_mean_loss": f"{statistics.mean(losses[-100:]):.2f}",
+        "ln_vocab": f"{math.log(tokenizer.vocab_size):.4f}",
+        "uniform_prob": f"{1 / tokenizer.vocab_size:.4f}",
+    }
+
+
+def on_config(config):
+    config["extra"]["facts"] = compute_facts()  # once per build, so `mkdocs serve` stays current
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    facts = config["extra"]["facts"]
+
+    def substitute(match):
+        name = match.group(1)
+        if name not in facts:
+            raise PluginError(f"{page.file.src_path}: unknown fact {{{{ {name} }}}}; known: {', '.join(facts)}")
+        return facts[name]
+
+    return PLACEHOLDER.sub(substitute, markdown)
