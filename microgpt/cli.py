@@ -115,16 +115,18 @@ def start_training(args):
     """Everything a training run needs, fresh from the seed or restored from --resume."""
     data_path = args.data or default_data_path()
     docs = read_documents(data_path)
+    data_sha256 = fingerprint(docs)  # of the file's own order, before the shuffle
     given = {"n_embd": args.n_embd, "n_head": args.n_head, "n_layer": args.n_layer,
              "block_size": args.block_size}
     if args.resume:
         ckpt = read_checkpoint(args.resume)
         config, opt = GPTConfig(**ckpt["config"]), AdamConfig(**ckpt["adam"])
-        for name, value in [*given.items(), ("seed", args.seed), ("lr", args.lr)]:
-            stored = ckpt["seed"] if name == "seed" else opt.learning_rate if name == "lr" else ckpt["config"][name]
-            if value is not None and value != stored:
-                raise UsageError(f"--{name.replace('_', '-')} {value} differs from the checkpoint's {stored}")
-        if ckpt["data_sha256"] != fingerprint(docs):
+        asked = {**given, "seed": args.seed, "lr": args.lr}
+        stored = {**ckpt["config"], "seed": ckpt["seed"], "lr": opt.learning_rate}
+        for name, value in asked.items():
+            if value is not None and value != stored[name]:
+                raise UsageError(f"--{name.replace('_', '-')} {value} differs from the checkpoint's {stored[name]}")
+        if ckpt["data_sha256"] != data_sha256:
             raise UsageError(f"{data_path} is not the data the checkpoint {args.resume} was trained on")
         if ckpt["step"] > args.steps:
             raise UsageError(f"checkpoint {args.resume} is at step {ckpt['step']}, past --steps {args.steps}")
@@ -146,7 +148,7 @@ def start_training(args):
         state_dict = init_params(config, tokenizer.vocab_size, rng)
         n = len(parameters(state_dict))
         ckpt = {"config": asdict(config), "adam": asdict(opt), "vocab": "".join(tokenizer.chars),
-                "seed": seed, "data_sha256": fingerprint(docs), "step": 0, "losses": [],
+                "seed": seed, "data_sha256": data_sha256, "step": 0, "losses": [],
                 "weights": weights_of(state_dict), "adam_m": [0.0] * n, "adam_v": [0.0] * n}
     elif "".join(tokenizer.chars) != ckpt["vocab"]:
         raise UsageError(f"the vocabulary of {data_path} differs from the checkpoint's")
