@@ -256,3 +256,8 @@ def pytest_runtest_call(item):
     finally:
         if printed.getvalue():
             item.add_report_section("call", "stdout", printed.getvalue())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Start the minutes-long tests first: under `pytest -n 2` they then overlap everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
