@@ -80,7 +80,56 @@ def temperature_bars(path):
 # --8<-- [end:temperature]
 
 
-FIGURES = {"loss-curve.png": loss_curve, "temperature.png": temperature_bars}
+# --8<-- [start:attention_heatmap]
+import numpy as np  # np.ma.masked_where, to leave the future blank
+from matplotlib.patches import Rectangle  # the hatched background that the future shows through
+
+from microgpt.vectorized import attention_maps, pack  # every head's attention weights at once
+
+ATTENTION_NAME = "maxwell"  # a double l, and an e that one head keeps looking back at
+
+
+def attention_heatmap(path):
+    """The trained model reading BOS + ATTENTION_NAME: one panel per head, query down, key across."""
+    ckpt, config, tokenizer = trained_model()
+    P, _, _ = pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
+    tokens = [tokenizer.bos] + tokenizer.encode(ATTENTION_NAME)  # what the model reads, position by position
+    maps = attention_maps(P, config, tokens)[0]                   # (n_head, T, T), the only layer
+    labels = ["BOS", *ATTENTION_NAME]
+    T = len(tokens)
+    future = np.triu(np.ones((T, T), dtype=bool), k=1)           # key after query: never looked at
+    cmap = plt.get_cmap("Purples").copy()
+    cmap.set_bad((0, 0, 0, 0))                                    # masked cells: transparent
+    rows = math.ceil(config.n_head / 2)
+    fig, axes = plt.subplots(rows, 2, figsize=(8, 4 * rows), dpi=120)
+    for h, ax in enumerate(axes.flat):
+        ax.add_patch(Rectangle((-0.5, -0.5), T, T, facecolor="white", edgecolor="#d1d5db",
+                               hatch="///", linewidth=0, zorder=-1))  # shows through the future
+        weights = np.ma.masked_where(future, maps[h])
+        image = ax.imshow(weights, cmap=cmap, vmin=0, vmax=1)
+        ax.text(T - 1, 0.5, "the future:\nnot visible", ha="right", va="center", fontsize=8, color=MUTED,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        for t in range(T):
+            for s in range(t + 1):
+                w = maps[h, t, s]
+                ax.text(s, t, "1" if w >= 0.995 else f"{w:.2f}"[1:], ha="center", va="center", fontsize=7,
+                        color="white" if w > 0.55 else INK)
+        ax.set_xticks(range(T), labels, fontsize=8)
+        ax.set_yticks(range(T), labels, fontsize=8)
+        ax.tick_params(length=0)
+        ax.xaxis.set_ticks_position("top")
+        ax.set_title(f"head {h}", color=INK, fontsize=10, pad=18)
+        ax.set_xlabel("key: the position looked at", color=MUTED, fontsize=8)
+        ax.set_ylabel("query: the position looking", color=MUTED, fontsize=8)
+        ax.spines[:].set_visible(False)
+    fig.colorbar(image, ax=axes, shrink=0.6, label="attention weight (each row sums to 1)")
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+# --8<-- [end:attention_heatmap]
+
+
+FIGURES = {"loss-curve.png": loss_curve, "temperature.png": temperature_bars,
+           "attention.png": attention_heatmap}
 
 
 def on_files(files, config):
