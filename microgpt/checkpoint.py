@@ -32,6 +32,7 @@ def save_checkpoint(path, checkpoint):
 import random  # random.Random, to build a throwaway model whose shapes a checkpoint must match
 
 from microgpt.model import GPTConfig, init_params  # the hyperparameters, and the matrices they imply
+from microgpt.train import AdamConfig  # the optimizer's settings
 
 
 class CheckpointError(Exception):
@@ -60,7 +61,10 @@ def load_checkpoint(path):
     missing = [k for k in CHECKPOINT_KEYS if k not in ckpt]
     if missing:
         raise CheckpointError(f"checkpoint {path} lacks {', '.join(missing)}")
-    problem = shape_problem(ckpt)
+    try:
+        problem = content_problem(ckpt)
+    except (TypeError, ValueError, KeyError, AttributeError) as e:  # a field of the wrong JSON type
+        problem = f"a field holds the wrong kind of value ({e})"
     if problem:
         raise CheckpointError(f"checkpoint {path}: {problem}")
     return ckpt
@@ -70,12 +74,17 @@ CHECKPOINT_KEYS = ("config", "adam", "vocab", "seed", "data_sha256", "num_steps"
                    "weights", "adam_m", "adam_v", "rng_state", "losses")
 
 
-def shape_problem(ckpt):
-    """The first way in which the checkpoint's arrays disagree with its hyperparameters, or None."""
-    try:
-        config = GPTConfig(**ckpt["config"])
-    except TypeError:
-        return f"unknown hyperparameters {sorted(ckpt['config'])}"
+def content_problem(ckpt):
+    """The first way in which the checkpoint disagrees with itself, or None.
+
+    Its arrays must have the shapes its hyperparameters imply, and its optimizer settings and
+    random state must be usable. A field of the wrong type raises, and load_checkpoint says so.
+    """
+    config = GPTConfig(**ckpt["config"])
+    AdamConfig(**ckpt["adam"])
+    random.Random().setstate(rng_state_from_json(ckpt["rng_state"]))
+    if not isinstance(ckpt["vocab"], str):
+        return "vocab should be a string of characters"
     if not all(isinstance(n, int) and n > 0 for n in vars(config).values()):
         return f"hyperparameters must be positive integers, not {ckpt['config']}"
     if config.n_embd % config.n_head:
