@@ -225,7 +225,7 @@ def train(args):
             loss = step_fn(step, docs[step % len(docs)], args.steps)
             ckpt["losses"].append(loss)
             ckpt["step"] = step + 1
-            print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", flush=progress is not None)
+            print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", flush=True)  # `| tee log` sees it now
             if progress:
                 progress.update(step + 1, loss)
             if stop.requested:
