@@ -5,6 +5,7 @@ checkpoint that `microgpt train --out docs/checkpoints/names-1000.json` makes (a
 that command reproduces it exactly). An unknown name fails the build.
 """
 
+import inspect
 import math
 import re
 import statistics
@@ -13,7 +14,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from microgpt.checkpoint import load_checkpoint
+from microgpt.cli import build_parser
 from microgpt.data import Tokenizer, default_data_path, load_docs
+from microgpt.sample import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
@@ -40,6 +43,7 @@ def compute_facts():
         "n_embd": str(config["n_embd"]),
         "n_head": str(config["n_head"]),
         "head_dim": str(config["n_embd"] // config["n_head"]),
+        "mlp_width": str(len(ckpt["weights"]["layer0.mlp_fc1"])),  # the MLP's hidden layer: 4 * n_embd
         "n_layer": str(config["n_layer"]),
         "block_size": str(config["block_size"]),
         "learning_rate": str(ckpt["adam"]["learning_rate"]),
@@ -53,6 +57,10 @@ def compute_facts():
         "last_100_mean_loss": f"{statistics.mean(losses[-100:]):.2f}",
         "ln_vocab": f"{math.log(tokenizer.vocab_size):.4f}",
         "uniform_prob": f"{1 / tokenizer.vocab_size:.4f}",
+        # how many names `microgpt run` prints by default (its --num)
+        "num_samples": str(build_parser().parse_args(["run"]).num),
+        # sample(..., temperature=0.5): the default of sample() and of `--temperature`
+        "default_temperature": str(inspect.signature(sample).parameters["temperature"].default),
     }
 
 
