@@ -23,11 +23,13 @@ run: $(VENV)/.core
 test: $(VENV)/.all node_modules/.installed browser
 	$(BIN)/mkdocs build --strict
 	@# pytest exits 5 when it collected no test at all: that is a broken suite, not a pass.
-	$(BIN)/pytest -n 2 || { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$status; }
+	@# --dist loadgroup: the tests of the built site (xdist_group "site") share one worker, one build, one Chromium.
+	$(BIN)/pytest -n 2 --dist loadgroup || { status=$$?; [ $$status -ne 5 ] || echo "make test: pytest collected no tests" >&2; exit $$status; }
 
 # Debian's Chromium drives the real-browser tests; installed once, as root.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@# CHROMIUM=/path/to/chrome points the tests at another Chromium build instead.
+	@[ -n "$$CHROMIUM" ] || command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

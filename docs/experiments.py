@@ -20,7 +20,7 @@
 # `docs/experiments.py` in the repository, a plain Python file in jupytext's "percent" format:
 # open it in Jupyter (with jupytext installed) or run it with `python docs/experiments.py`.
 #
-# Training uses the [vectorized engine](efficiency.md): the same numbers as the scalar `Value`
+# Training uses the [vectorized engine](../efficiency/): the same numbers as the scalar `Value`
 # engine, hundreds of times faster, so a thousand steps take about a second instead of minutes.
 
 # %%

@@ -41,6 +41,12 @@
     const content = document.querySelector("[data-md-component=content]") || document.body
     if (!hasMaths(content)) return
     load().then(function () {
+      // Search highlighting wraps the matched word in <mark>, even inside LaTeX source
+      // ("\mathrm{softmax}"): unwrap it there, or KaTeX sees broken maths and skips it.
+      content.querySelectorAll(".arithmatex mark[data-md-highlight]").forEach(function (m) {
+        m.replaceWith(m.textContent)
+      })
+      content.querySelectorAll(".arithmatex").forEach(function (el) { el.normalize() })
       renderMathInElement(content, {
         delimiters: [
           { left: "$$", right: "$$", display: true },

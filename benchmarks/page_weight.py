@@ -1,0 +1,235 @@
+"""Benchmark: what each page of the site costs a first-time visitor, and what it loads.
+
+    python benchmarks/page_weight.py              # build the site into a scratch folder, then measure
+    python benchmarks/page_weight.py --site site  # measure a site already built (e.g. by `make build`)
+
+The site is served on 127.0.0.1 the way a static host such as GitHub Pages serves it:
+HTML, CSS, JavaScript, JSON and SVG gzip-compressed. Each page of the sitemap is opened in
+headless Chromium (/usr/bin/chromium) in a fresh context, so with an empty cache, and
+measured once its diagrams, maths and images are drawn:
+
+- requests and bytes: the navigation entry and every resource entry of the Resource Timing
+  API; "transfer" is what came over the wire (transferSize: compressed bodies plus
+  headers), "decoded" what the browser unpacked (decodedBodySize);
+- time: first contentful paint, the load event, and "rendered", the moment diagrams,
+  maths and images were all drawn (all three from the start of the navigation);
+- what it loaded: mermaid (vendor/mermaid/), KaTeX (vendor/katex/), and the notebook
+  styles that mkdocs-jupyter writes inline into a notebook page.
+
+Then it checks that each heavy asset is loaded exactly where it is needed: mermaid on the
+pages with a diagram, KaTeX on pages with maths, notebook styles on notebook pages; and
+lists any page where that is not so. Requests to any other site are blocked and reported.
+Writes benchmarks/results/page_weight.json and prints the table. Under a minute on 2 cores.
+"""
+
+import argparse  # the command line: --site, --out
+import datetime  # datetime.datetime.now, to date the results
+import gzip  # gzip.compress, to serve text the way a static host does
+import io  # io.BytesIO, the compressed body handed to http.server
+import json  # json.dumps, for the results file
+import os  # os.path, as http.server's translate_path returns strings
+import platform  # platform.platform, platform.python_version: the machine's description
+import re  # re.compile, the pattern of requests to block
+import sys  # sys.path, for tests/site_fixtures.py; sys.exit
+import tempfile  # tempfile.TemporaryDirectory, for the fresh build
+from pathlib import Path  # Path, for the site and results
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from site_fixtures import (  # noqa: E402  building, serving and reading the site, shared with the tests
+    LOAD_LAZY_IMAGES,
+    OPEN_SHADOW_ROOTS,
+    RENDER_STATE,
+    RENDERED,
+    LocalServer,
+    QuietHandler,
+    Site,
+    build_site,
+    launch_chromium,
+    rendering_work,
+)
+
+RESULTS = ROOT / "benchmarks" / "results" / "page_weight.json"
+COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+TIMEOUT_MS = 30_000
+
+
+class GzipHandler(QuietHandler):
+    """Serves text files gzip-compressed to a client that accepts it, like GitHub Pages."""
+
+    compressed = {}  # path -> gzip bytes, computed once
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts_gzip and path.endswith(COMPRESSED_SUFFIXES) and os.path.isfile(path)):
+            return super().send_head()
+        if path not in self.compressed:
+            self.compressed[path] = gzip.compress(Path(path).read_bytes(), compresslevel=6)
+        body = self.compressed[path]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+# Everything measured in the page, once it is drawn.
+MEASURE = """() => {
+  const navigation = performance.getEntriesByType("navigation")[0]
+  const resources = performance.getEntriesByType("resource")
+  const entries = [navigation, ...resources]
+  const paint = performance.getEntriesByType("paint").find(e => e.name === "first-contentful-paint")
+  const notebookStyles = [...document.querySelectorAll("style")]
+    .map(style => style.textContent).filter(text => text.includes(".jp-"))
+  return {
+    requests: entries.length,
+    transfer: entries.reduce((sum, e) => sum + e.transferSize, 0),
+    encoded: entries.reduce((sum, e) => sum + e.encodedBodySize, 0),
+    decoded: entries.reduce((sum, e) => sum + e.decodedBodySize, 0),
+    fcp_ms: paint ? Math.round(paint.startTime) : null,
+    load_ms: Math.round(navigation.loadEventEnd),
+    mermaid_bytes: resources.filter(e => e.name.includes("/vendor/mermaid/")).reduce((s, e) => s + e.transferSize, 0),
+    katex_bytes: resources.filter(e => e.name.includes("/vendor/katex/")).reduce((s, e) => s + e.transferSize, 0),
+    notebook_css_chars: notebookStyles.reduce((sum, text) => sum + text.length, 0),
+  }
+}"""
+
+
+def measure_page(browser, site, url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    blocked = []
+
+    def block(route):
+        blocked.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    context.route(re.compile(rf"^(?!{re.escape(site.url)}|data:|blob:)"), block)
+    page = context.new_page()
+    facts = site.facts(url)
+    try:
+        page.goto(site.url + url)
+        page.evaluate(LOAD_LAZY_IMAGES)
+        try:
+            page.wait_for_function(RENDERED, arg=rendering_work(facts), timeout=TIMEOUT_MS)
+            rendered_ms = round(page.evaluate("performance.now()"))
+        except PlaywrightTimeout:
+            rendered_ms = None  # never finished drawing: reported as such
+        page.wait_for_load_state("networkidle")  # late requests count too
+        measured = page.evaluate(MEASURE)
+        state = page.evaluate(RENDER_STATE)
+    finally:
+        context.close()
+    return {
+        "page": "/" + url,
+        **measured,
+        "rendered_ms": rendered_ms,
+        "diagrams": facts.diagrams,
+        "formulas": state["formulas"],
+        "notebook": facts.notebook,
+        "blocked": blocked,
+    }
+
+
+def misplaced_assets(row):
+    """What this page loads without needing it, or needs without loading it."""
+    problems = []
+    for asset, loaded, needed in [
+        ("mermaid", row["mermaid_bytes"] > 0, row["diagrams"] > 0),
+        ("KaTeX", row["katex_bytes"] > 0, row["formulas"] > 0),
+        ("notebook styles", row["notebook_css_chars"] > 0, row["notebook"]),
+    ]:
+        if loaded and not needed:
+            problems.append(f"{row['page']}: loads {asset} but does not need it")
+        if needed and not loaded:
+            problems.append(f"{row['page']}: needs {asset} but did not load it")
+    if row["rendered_ms"] is None:
+        problems.append(f"{row['page']}: did not finish drawing in {TIMEOUT_MS // 1000} s")
+    problems += [f"{row['page']}: asked another site for {url} (blocked)" for url in row["blocked"]]
+    return problems
+
+
+def kb(n):
+    return f"{n / 1024:,.0f}"
+
+
+def print_table(rows):
+    header = f"{'page':<28} {'req':>4} {'transfer kB':>12} {'decoded kB':>11} {'FCP ms':>7} {'load ms':>8} {'rendered ms':>12}  loads"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        loads = [name for name, on in [
+            ("mermaid", row["mermaid_bytes"]), ("katex", row["katex_bytes"]), ("notebook-css", row["notebook_css_chars"])
+        ] if on]
+        print(
+            f"{row['page']:<28} {row['requests']:>4} {kb(row['transfer']):>12} {kb(row['decoded']):>11} "
+            f"{row['fcp_ms'] if row['fcp_ms'] is not None else '-':>7} {row['load_ms']:>8} "
+            f"{row['rendered_ms'] if row['rendered_ms'] is not None else 'never':>12}  {', '.join(loads) or '-'}"
+        )
+
+
+def measure(site):
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            version = browser.version
+            rows = [measure_page(browser, site, url) for url in site.sitemap_pages()]
+        finally:
+            browser.close()
+    return version, rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site to measure (default: build one now)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    if args.site is not None and not (args.site / "sitemap.xml").is_file():
+        print(f"page_weight: {args.site} is not a built site (no sitemap.xml); run `make build` first", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = args.site.resolve() if args.site else Path(scratch)
+        with LocalServer(directory, handler=GzipHandler) as server:
+            if args.site is None:
+                print("building the site ...", file=sys.stderr)
+                build_site(directory, server.url)
+            site = Site(directory, server.url)
+            try:
+                version, rows = measure(site)
+            except RuntimeError as error:  # no Chromium
+                print(f"page_weight: {error}", file=sys.stderr)
+                return 2
+
+    problems = [problem for row in rows for problem in misplaced_assets(row)]
+    print_table(rows)
+    total = sum(row["transfer"] for row in rows)
+    print(f"\n{len(rows)} pages, {kb(total)} kB transferred in all, each page with an empty cache")
+    print("heavy assets only where needed: " + ("yes" if not problems else "NO"))
+    for problem in problems:
+        print("  " + problem)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(), "chromium": version},
+        "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (as GitHub Pages serves), fresh browser context per page",
+        "units": {"transfer": "bytes over the wire incl. headers", "encoded": "body bytes as sent", "decoded": "body bytes unpacked",
+                  "*_ms": "milliseconds from the start of navigation"},
+        "pages": rows,
+        "misplaced_assets": problems,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

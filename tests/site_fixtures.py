@@ -1,0 +1,345 @@
+"""The built site, as the tests that read it like a visitor see it.
+
+Used by tests/test_browser.py and tests/test_links.py (through the `site` fixture,
+imported in tests/conftest.py) and by benchmarks/page_weight.py.
+
+The site is built once per test session, strictly, into a scratch folder, with
+site_url set to the local address it is served from: Material's instant
+navigation only takes over links that lie under site_url, and the sitemap, the
+canonical links and the 404 page all carry that address. mkdocs.yml reads
+site_url from the SITE_URL environment variable for this reason.
+
+The pages to test come from the nav in mkdocs.yml (so that each test id names
+its page at collection time, before anything is built); a test checks that they
+are exactly the pages of the built sitemap.
+"""
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS_YML = ROOT / "mkdocs.yml"
+
+# Debian's chromium (the Makefile's `browser` target installs it; GitHub's Ubuntu
+# images link the same path to their own Chromium). Playwright downloads nothing.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # CHROMIUM=... for another build
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # Chromium refuses to start as root with its sandbox on (our CI container runs as root)
+    "--disable-gpu",
+    "--disable-background-networking",  # no update, safe-browsing or metrics requests of its own
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOTEBOOK_SUFFIXES = (".py", ".ipynb")  # pages that mkdocs-jupyter renders
+
+
+# --- The pages, from the nav ----------------------------------------------------
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running any of its tags: `!ENV [NAME, default]`
+    gives the default, every other tag (!relative, !!python/name) gives None."""
+
+
+def _env_default(loader, node):
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)[-1]
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _env_default)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+@functools.cache
+def mkdocs_config():
+    return yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+
+
+def page_url(source):
+    """The address of a page relative to the site root (use_directory_urls):
+    act-1-world.md -> act-1-world/, source/index.md -> source/, index.md -> ''."""
+    path = Path(source)
+    parent = "" if str(path.parent) == "." else f"{path.parent.as_posix()}/"
+    if path.stem in ("index", "README"):
+        return parent
+    return f"{parent}{path.stem}/"
+
+
+def nav_sources(nav):
+    for entry in nav:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            yield from nav_sources(value)
+        elif isinstance(value, str) and "://" not in value:
+            yield value
+
+
+@functools.cache
+def nav_pages():
+    """(url, source file) of every page, in nav order; every page of docs/ if there is no nav."""
+    nav = mkdocs_config().get("nav")
+    if nav:
+        sources = list(nav_sources(nav))
+    else:
+        docs = ROOT / mkdocs_config().get("docs_dir", "docs")
+        sources = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    return tuple((page_url(source), source) for source in sources)
+
+
+def published_url():
+    """The site's public address: site_url's default in mkdocs.yml."""
+    return mkdocs_config()["site_url"]
+
+
+# --- What a built page holds, read from its HTML --------------------------------
+
+class PageFacts(HTMLParser):
+    """The ids, links and rendering work (diagrams, maths, images, notebook
+    outputs) of one built HTML page, as the build wrote it."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.ids = set()
+        self.links = []  # (tag, attribute, value, rel)
+        self.diagrams = 0  # <pre class="mermaid">, which Material turns into an SVG
+        self.formulas = 0  # elements of class arithmatex, which KaTeX typesets
+        self.images = 0
+        self.notebook = False
+        self.notebook_outputs = 0
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("name"):
+            self.ids.add(attributes["name"])
+        if tag == "pre" and "mermaid" in classes:
+            self.diagrams += 1
+        if "arithmatex" in classes:
+            self.formulas += 1
+        if tag == "img":
+            self.images += 1
+        if "jp-Notebook" in classes:
+            self.notebook = True
+        if "jp-OutputArea-output" in classes:
+            self.notebook_outputs += 1
+        for name in ("href", "src"):
+            if attributes.get(name) is not None:
+                self.links.append((tag, name, attributes[name], (attributes.get("rel") or "").lower()))
+
+
+def rendering_work(facts):
+    """What RENDERED waits for on a page, from its PageFacts."""
+    return {"diagrams": facts.diagrams, "formulas": facts.formulas, "images": facts.images, "notebookOutputs": facts.notebook_outputs}
+
+
+# --- Building and serving ---------------------------------------------------------
+
+def build_site(directory, site_url):
+    """`mkdocs build --strict` into `directory`, with site_url set to `site_url`."""
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(MKDOCS_YML), "--site-dir", str(directory)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        output = (done.stdout + done.stderr).strip().splitlines()
+        raise RuntimeError("mkdocs build --strict failed:\n" + "\n".join(output[-40:]))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class LocalServer:
+    """A threaded HTTP server for `directory` on a free port of 127.0.0.1, in this
+    process. The port is known before anything is built, so the build can use it."""
+
+    def __init__(self, directory, handler=QuietHandler):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@dataclass
+class Site:
+    """A built site and the address it is served from."""
+
+    directory: Path
+    url: str  # ends with "/"
+    _facts: dict = field(default_factory=dict, repr=False)
+
+    def file_for(self, url):
+        """The file that serves `url` (absolute, under self.url), or None."""
+        path = urlsplit(url).path
+        relative = path[len(urlsplit(self.url).path):]
+        target = self.directory / unquote(relative)
+        if relative == "" or relative.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def facts(self, url):
+        """PageFacts of the page at `url` (relative to the site root or absolute)."""
+        target = self.file_for(urljoin(self.url, url))
+        if target not in self._facts:
+            self._facts[target] = PageFacts(target.read_text(encoding="utf-8"))
+        return self._facts[target]
+
+    def sitemap_pages(self):
+        """Every page the build lists in sitemap.xml, relative to the site root."""
+        tree = ElementTree.parse(self.directory / "sitemap.xml")
+        locations = [loc.text.strip() for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        # The build's site_url: this address, or for a site built elsewhere its home page's.
+        root = self.url if all(loc.startswith(self.url) for loc in locations) else min(locations, key=len)
+        return [loc.removeprefix(root) for loc in locations]
+
+    def html_files(self):
+        return sorted(self.directory.rglob("*.html"))
+
+    def url_of(self, html_file):
+        relative = html_file.relative_to(self.directory).as_posix()
+        return self.url + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site, built once for the session and served on 127.0.0.1 while it runs."""
+    directory = tmp_path_factory.mktemp("site")
+    with LocalServer(directory) as server:
+        try:
+            build_site(directory, server.url)
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield Site(directory, server.url)
+
+
+# --- Chromium -----------------------------------------------------------------------
+
+def launch_chromium(playwright):
+    """Headless Chromium from CHROMIUM. A missing browser is an error, never a reason to skip."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(
+            f"no Chromium at {CHROMIUM}: the browser tests need it and do not skip without it. "
+            "`make browser` installs Debian's chromium (as root); GitHub's Ubuntu runners have it already."
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+# Material draws each mermaid diagram inside a closed shadow root, out of reach of
+# scripts and locators. Added to every page of a test context before any script of
+# the site runs: shadow roots are created open, so the test can look inside.
+OPEN_SHADOW_ROOTS = """
+(() => {
+  const attachShadow = Element.prototype.attachShadow
+  Element.prototype.attachShadow = function (options) {
+    return attachShadow.call(this, { ...options, mode: "open" })
+  }
+})()
+"""
+
+
+# --- What a page shows in the browser -------------------------------------------------
+# The tests and benchmarks/page_weight.py both wait on RENDERED, then read RENDER_STATE.
+
+# Images marked loading=lazy load only near the viewport; the checks want them all.
+LOAD_LAZY_IMAGES = "document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' })"
+
+# The state of the page's rendering work. Mermaid node shapes differ per diagram type;
+# a diagram of a type not listed here is still counted by its text labels.
+RENDER_STATE = """() => {
+  const NODES = "g.node, rect.actor, .pieCircle, rect.task, .mindmap-node, g.note"
+  const content = document.querySelector("[data-md-component=content]") || document.body
+  return {
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+    waiting: document.querySelectorAll("pre.mermaid").length,
+    diagrams: [...document.querySelectorAll("div.mermaid")].map(host => {
+      const svg = host.shadowRoot && host.shadowRoot.querySelector("svg")
+      if (!svg) return null
+      const box = svg.viewBox.baseVal
+      return {
+        nodes: svg.querySelectorAll(NODES).length,
+        labels: [...svg.querySelectorAll("text, foreignObject")].filter(t => t.textContent.trim()).length,
+        area: box ? box.width * box.height : 0,
+        error: svg.querySelector(".error-icon") !== null || /syntax error/i.test(svg.textContent),
+      }
+    }),
+    arithmatex: document.querySelectorAll(".arithmatex").length,
+    untypeset: [...document.querySelectorAll(".arithmatex")]
+      .filter(e => !e.querySelector(".katex")).map(e => e.textContent.trim().slice(0, 60)),
+    formulas: content.querySelectorAll(".katex").length,
+    katexErrors: [...document.querySelectorAll(".katex-error")].map(e => e.textContent.slice(0, 60)),
+    images: [...document.images].map(i => ({ src: i.currentSrc || i.src, complete: i.complete, width: i.naturalWidth })),
+    notebookOutputs: [...document.querySelectorAll(".jp-OutputArea-output")]
+      .map(o => ({ text: o.textContent.trim().length, pictures: o.querySelectorAll("img, svg").length })),
+    fontsLoading: document.fonts.status !== "loaded",
+  }
+}"""
+
+# True once the page has drawn what its HTML asks for (expected: rendering_work(facts)).
+# The counts also tell the page apart from the one before it under instant navigation.
+RENDERED = f"""expected => {{
+  const state = ({RENDER_STATE})()
+  return state.waiting === 0
+    && state.diagrams.length >= expected.diagrams && state.diagrams.every(d => d !== null)
+    && state.arithmatex === expected.formulas && state.untypeset.length === 0
+    && state.images.length === expected.images && state.images.every(i => i.complete)
+    && state.notebookOutputs.length >= expected.notebookOutputs
+    && !state.fontsLoading
+}}"""
+
+
+# --- The end-of-run summary of what the browser verified -------------------------------
+# Each browser test appends ("site_verified", {...}) to its report's user_properties;
+# the reports reach the controlling process under pytest-xdist too, so the totals are
+# added up here and printed after the run.
+
+_verified = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        _verified.extend(value for name, value in report.user_properties if name == "site_verified")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _verified:
+        return
+    views = list(dict.fromkeys(v["view"] for v in _verified))
+    per_page = [v for v in _verified if v.get("kind") == "page"]
+    pages = {v["page"] for v in per_page}
+    keys = ("diagrams", "nodes", "formulas", "images", "notebook_outputs")
+    totals = {key: sum(max(v[key] for v in per_page if v["page"] == page) for page in pages) for key in keys}
+    terminalreporter.write_sep("-", "site verified in Chromium")
+    terminalreporter.write_line(
+        f"{len(pages)} pages x {len(views)} views ({', '.join(views)}), {len(per_page)} page loads; "
+        f"{totals['diagrams']} diagrams ({totals['nodes']} nodes), {totals['formulas']} formulas, "
+        f"{totals['images']} images, {totals['notebook_outputs']} notebook outputs"
+    )
+    other = [v for v in _verified if v.get("kind") != "page"]
+    if other:
+        terminalreporter.write_line("also: " + "; ".join(f"{v['kind']} ({v['view']})" for v in other))
