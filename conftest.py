@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent
 # pytest-markdown-docs imports every .py under the test paths to look for
 # docstrings: the notebook page would run at collection, the hooks need mkdocs,
 # and the fixture scripts are not tests.
-collect_ignore_glob = ["docs/experiments.py", "docs/hooks/*.py", "tests/fixtures/*.py"]
+collect_ignore_glob = ["docs/experiments.py", "docs/hooks/*.py"]
 
 PYTHON = ("py", "python", "python3")
 CHECK_OUTPUT = "__compare_printed_output__"
