@@ -36,7 +36,7 @@ def positive(kind):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
         if not value > 0:  # also rejects nan
             raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
         return value
