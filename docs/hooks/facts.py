@@ -61,6 +61,9 @@ def compute_facts():
         "num_samples": str(build_parser().parse_args(["run"]).num),
         # sample(..., temperature=0.5): the default of sample() and of `--temperature`
         "default_temperature": str(inspect.signature(sample).parameters["temperature"].default),
+        # scalar / vectorized seconds per step on the default model, to 2 significant digits, from
+        # benchmarks/results/engines.json (written by benchmarks/engines.py)
+        "engine_speedup": f"{float(format(next(r['speedup'] for r in __import__('json').loads((ROOT / 'benchmarks' / 'results' / 'engines.json').read_text())['results'] if r['label'] == 'default'), '.2g')):,.0f}",
     }
 
 
