@@ -1,4 +1,4 @@
-"""microgpt: a complete GPT in pure, dependency-free Python, one module per act of the story.
+"""microgpt: a complete GPT in pure, dependency-free Python, one module per act of a story.
 
 data (the world) -> engine (autograd) -> model (the mind) -> train -> sample (the voice).
 """

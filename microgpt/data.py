@@ -12,7 +12,7 @@ def load_docs(path):
 
 
 # --8<-- [start:default_data]
-from importlib import resources  # resources.files, to find the bundled names inside the package
+from importlib import resources  # resources.files: the bundled names inside the package
 
 
 def default_data_path():
@@ -27,7 +27,7 @@ from dataclasses import dataclass  # dataclass, for a small record with methods
 
 @dataclass(frozen=True)
 class Tokenizer:
-    """Characters become token ids 0..n-1; one extra id, BOS, marks where a name begins and ends."""
+    """Characters become ids 0..n-1; one more id, BOS, marks where a name starts and ends."""
 
     chars: tuple  # the vocabulary, sorted: chars[i] is the character with token id i
 
@@ -37,7 +37,7 @@ class Tokenizer:
 
     @property
     def bos(self):
-        return len(self.chars)  # the id after the last character: Beginning (and end) Of Sequence
+        return len(self.chars)  # the id after the last character: Beginning Of Sequence
 
     @property
     def vocab_size(self):

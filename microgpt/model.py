@@ -1,4 +1,4 @@
-"""Act 3, the mind: the parameters, and the function that turns a token into a guess about the next."""
+"""Act 3, the mind: the parameters, and the function that turns a token into a guess at the next."""
 
 # --8<-- [start:config]
 from dataclasses import dataclass  # dataclass, for the hyperparameters
@@ -9,7 +9,7 @@ class GPTConfig:
     """The shape of the model. Frozen: a model's shape never changes once it exists."""
 
     n_embd: int = 16      # width: how many numbers describe a token at each position
-    n_head: int = 4       # attention heads, each looking at n_embd // n_head of those numbers
+    n_head: int = 4       # attention heads, each reading n_embd // n_head of those numbers
     n_layer: int = 1      # transformer blocks, one after the other
     block_size: int = 16  # the longest context the model can see, in tokens
 
@@ -33,8 +33,8 @@ def init_params(config, vocab_size, rng):
     d = config.n_embd
     state_dict = {
         "wte": matrix(rng, vocab_size, d),         # token embeddings: one row per token
-        "wpe": matrix(rng, config.block_size, d),  # position embeddings: one row per position
-        "lm_head": matrix(rng, vocab_size, d),     # from a position's vector back to token scores
+        "wpe": matrix(rng, config.block_size, d),  # position embeddings: a row per position
+        "lm_head": matrix(rng, vocab_size, d),     # a position's vector -> token scores
     }
     for i in range(config.n_layer):
         state_dict[f"layer{i}.attn_wq"] = matrix(rng, d, d)      # queries
@@ -47,7 +47,7 @@ def init_params(config, vocab_size, rng):
 
 
 def parameters(state_dict):
-    """All the model's Values in one flat list, in a fixed order: what the optimizer updates."""
+    """All the model's Values in one flat list, in a fixed order: what Adam updates."""
     return [p for mat in state_dict.values() for row in mat for p in row]
 # --8<-- [end:init_params]
 
@@ -62,7 +62,7 @@ def linear(x, w):
 # --8<-- [start:softmax]
 def softmax(logits):
     """Turn any list of scores into probabilities: positive, and summing to 1."""
-    max_val = max(val.data for val in logits)  # subtracting the max changes nothing but avoids overflow
+    max_val = max(val.data for val in logits)  # subtracting it avoids overflow
     exps = [(val - max_val).exp() for val in logits]
     total = sum(exps)
     return [e / total for e in exps]
@@ -73,14 +73,14 @@ def softmax(logits):
 def rmsnorm(x):
     """Rescale a vector so that its root mean square is 1."""
     ms = sum(xi * xi for xi in x) / len(x)  # mean of the squares
-    scale = (ms + 1e-5) ** -0.5             # 1 / sqrt(ms); the 1e-5 keeps it finite near zero
+    scale = (ms + 1e-5) ** -0.5             # 1 / sqrt(ms); the 1e-5 keeps it finite near 0
     return [xi * scale for xi in x]
 # --8<-- [end:rmsnorm]
 
 
 # --8<-- [start:gpt]
 def gpt(state_dict, config, token_id, pos_id, keys, values):
-    """One position through the model: the token at pos_id in, a score for every possible next token out.
+    """One position through the model: a token in, a score for every possible next token out.
 
     keys and values hold, for each layer, what the earlier positions of this sequence left
     behind (the KV cache); this call appends its own.
@@ -94,7 +94,7 @@ def gpt(state_dict, config, token_id, pos_id, keys, values):
 
     for li in range(config.n_layer):
         # --8<-- [start:attention]
-        # 1) Attention: look back at every earlier position and take in a weighted mix of them.
+        # 1) Attention: look back at every earlier position and take in a weighted mix.
         x_residual = x
         x = rmsnorm(x)
         q = linear(x, state_dict[f"layer{li}.attn_wq"])  # what this position is looking for
@@ -109,7 +109,8 @@ def gpt(state_dict, config, token_id, pos_id, keys, values):
             k_h = [ki[hs : hs + config.head_dim] for ki in keys[li]]
             v_h = [vi[hs : hs + config.head_dim] for vi in values[li]]
             attn_logits = [
-                sum(q_h[j] * k_h[t][j] for j in range(config.head_dim)) / config.head_dim**0.5
+                sum(q_h[j] * k_h[t][j] for j in range(config.head_dim))
+                / config.head_dim**0.5
                 for t in range(len(k_h))
             ]
             attn_weights = softmax(attn_logits)

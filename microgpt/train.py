@@ -1,13 +1,13 @@
-"""Act 4, the training: measure how wrong the model is on one name, then nudge every weight to be less wrong."""
+"""Act 4, the training: how wrong is the model on one name? Nudge every weight to be less wrong."""
 
 # --8<-- [start:document_loss]
-from microgpt.model import gpt, softmax  # the model's forward pass, and scores -> probabilities
+from microgpt.model import gpt, softmax  # the forward pass, and scores -> probabilities
 
 
 def document_loss(state_dict, config, tokens):
     """Average cross-entropy of predicting each next token of one document, as one Value."""
-    n = min(config.block_size, len(tokens) - 1)  # positions to predict; longer documents are cut
-    keys = [[] for _ in range(config.n_layer)]    # the KV cache starts empty for every document
+    n = min(config.block_size, len(tokens) - 1)  # positions to predict; longer ones are cut
+    keys = [[] for _ in range(config.n_layer)]    # the KV cache: empty for each document
     values = [[] for _ in range(config.n_layer)]
     losses = []
     for pos_id in range(n):
@@ -26,30 +26,30 @@ from dataclasses import dataclass  # dataclass, for the optimizer's settings
 @dataclass(frozen=True)
 class AdamConfig:
     learning_rate: float = 0.01  # the size of a step at the start; it decays linearly to 0
-    beta1: float = 0.85          # how much of the running mean of gradients to keep each step
+    beta1: float = 0.85          # how much of the running mean of gradients each step keeps
     beta2: float = 0.99          # the same for the running mean of squared gradients
     eps: float = 1e-8            # keeps the division finite when a gradient has been ~0
 
 
 def adam_update(params, m, v, step, num_steps, opt):
-    """One Adam step on every parameter, in place; then zero the gradients for the next step.
+    """One Adam step on every parameter, in place; then zero the gradients for the next one.
 
     step counts from 0; m and v hold each parameter's running moments between steps.
     """
-    lr_t = opt.learning_rate * (1 - step / num_steps)  # linear decay, from learning_rate towards 0
+    lr_t = opt.learning_rate * (1 - step / num_steps)  # linear decay towards 0
     for i, p in enumerate(params):
-        m[i] = opt.beta1 * m[i] + (1 - opt.beta1) * p.grad      # running mean of the gradient
-        v[i] = opt.beta2 * v[i] + (1 - opt.beta2) * p.grad**2   # running mean of its square
-        m_hat = m[i] / (1 - opt.beta1 ** (step + 1))            # bias correction: m and v start
-        v_hat = v[i] / (1 - opt.beta2 ** (step + 1))            # at 0, so early means are scaled up
-        p.data -= lr_t * m_hat / (v_hat**0.5 + opt.eps)         # a step against the gradient
-        p.grad = 0                                              # gradients accumulate: reset them
+        m[i] = opt.beta1 * m[i] + (1 - opt.beta1) * p.grad     # running mean of gradients
+        v[i] = opt.beta2 * v[i] + (1 - opt.beta2) * p.grad**2  # running mean of its square
+        m_hat = m[i] / (1 - opt.beta1 ** (step + 1))  # bias correction: m and v start at 0,
+        v_hat = v[i] / (1 - opt.beta2 ** (step + 1))  # so early means are scaled up
+        p.data -= lr_t * m_hat / (v_hat**0.5 + opt.eps)  # a step against the gradient
+        p.grad = 0  # gradients accumulate with +=: reset them
 # --8<-- [end:adam]
 
 
 # --8<-- [start:train_step]
 def train_step(state_dict, params, config, tokenizer, doc, m, v, step, num_steps, opt):
-    """One full step on one document: forward to the loss, backward to the gradients, update."""
+    """One step on one document: forward to the loss, backward to the gradients, update."""
     tokens = [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]  # BOS name BOS
     loss = document_loss(state_dict, config, tokens)
     loss.backward()
