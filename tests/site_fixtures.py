@@ -145,9 +145,10 @@ class PageFacts(HTMLParser):
                 self.links.append((tag, name, attributes[name], (attributes.get("rel") or "").lower()))
 
 
-def rendering_work(facts):
-    """What RENDERED waits for on a page, from its PageFacts."""
-    return {"diagrams": facts.diagrams, "formulas": facts.formulas, "images": facts.images, "notebookOutputs": facts.notebook_outputs}
+def rendering_work(facts, fonts=True):
+    """What RENDERED waits for on a page, from its PageFacts (and whether to wait for web fonts)."""
+    return {"diagrams": facts.diagrams, "formulas": facts.formulas, "images": facts.images,
+            "notebookOutputs": facts.notebook_outputs, "fonts": fonts}
 
 
 # --- Building and serving ---------------------------------------------------------
@@ -309,7 +310,7 @@ RENDERED = f"""expected => {{
     && state.arithmatex === expected.formulas && state.untypeset.length === 0
     && state.images.length === expected.images && state.images.every(i => i.complete)
     && state.notebookOutputs.length >= expected.notebookOutputs
-    && !state.fontsLoading
+    && !(expected.fonts && state.fontsLoading)
 }}"""
 
 

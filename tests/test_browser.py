@@ -117,14 +117,15 @@ def tab(browser, site, view):
 
 # --- What the page shows -------------------------------------------------------------------
 
-def wait_until_rendered(tab, url):
+def wait_until_rendered(tab, url, fonts=True):
     """Wait until the page at `url` (open in tab) has drawn what its HTML asks for, then
-    return what it shows and the list of what is wrong with it."""
+    return what it shows and the list of what is wrong with it. fonts=False: do not require
+    document.fonts to have settled (see test_instant_navigation)."""
     facts = tab.site.facts(url)
     page = tab.page
     page.evaluate(LOAD_LAZY_IMAGES)
     try:
-        page.wait_for_function(RENDERED, arg=rendering_work(facts), timeout=TIMEOUT_MS)
+        page.wait_for_function(RENDERED, arg=rendering_work(facts, fonts), timeout=TIMEOUT_MS)
     except PlaywrightTimeout:
         pass  # the checks below say what is missing
     state = page.evaluate(RENDER_STATE)
@@ -154,7 +155,7 @@ def wait_until_rendered(tab, url):
         if not outputs or len(outputs) < facts.notebook_outputs:
             wrong.append(f"{len(outputs)} notebook cell outputs shown, {facts.notebook_outputs} in the HTML")
         wrong += [f"notebook output {k} is empty" for k, o in enumerate(outputs, 1) if not o["text"] and not o["pictures"]]
-    if state["fontsLoading"]:
+    if fonts and state["fontsLoading"]:
         wrong.append("web fonts still loading")
     return state, wrong
 
@@ -276,7 +277,11 @@ def test_instant_navigation(request, tab):
     wrong = ["mermaid was loaded by a page without diagrams"] if page.evaluate(mermaid_loaded) else []
     click_nav_link(page, tab.site.url + target)
     page.wait_for_url(tab.site.url + target)
-    state, more = wait_until_rendered(tab, target)
+    # Fonts are checked on every full page load above. After an in-place hop, Chromium has
+    # twice left document.fonts.status at "loading" for over 20 s late in a full run (never
+    # when this test runs alone, with every maths glyph drawn): a browser state a reader
+    # does not see. A font fetched from elsewhere or failing still fails (tab.failures()).
+    state, more = wait_until_rendered(tab, target, fonts=False)
     wrong += more
     if not page.evaluate("window.__loadedOnce === true"):
         wrong.append(f"/{start} -> /{target} reloaded the whole page: instant navigation did not take over")
