@@ -10,8 +10,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test build run browser clean
 
+# Served at the root of 127.0.0.1:8000 (site_url's own path is for the published site);
+# a matching site_url also lets Material's instant navigation work locally.
 serve: $(VENV)/.docs node_modules/.installed
-	$(BIN)/mkdocs serve
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 build: $(VENV)/.docs node_modules/.installed
 	$(BIN)/mkdocs build --strict
