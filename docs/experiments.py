@@ -32,7 +32,7 @@ import time
 import matplotlib.pyplot as plt
 
 from microgpt import vectorized
-from microgpt.checkpoint import load_checkpoint, rng_state_from_json, weights_of
+from microgpt.checkpoint import load_checkpoint, weights_of
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.model import GPTConfig, init_params, parameters
 from microgpt.train import AdamConfig

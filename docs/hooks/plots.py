@@ -6,7 +6,6 @@ served as plots/NAME.png. Nothing here is committed as an image.
 """
 
 import math
-import random
 import tempfile
 from pathlib import Path
 
@@ -16,10 +15,9 @@ matplotlib.use("Agg")  # no screen: draw straight to PNG
 import matplotlib.pyplot as plt
 from mkdocs.structure.files import File
 
-from microgpt.checkpoint import load_checkpoint, rng_state_from_json, state_dict_of
+from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
-from microgpt.sample import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
