@@ -80,6 +80,19 @@ def running_mean(xs, window=100):
     return [statistics.mean(xs[max(0, i - window + 1) : i + 1]) for i in range(len(xs))]
 
 
+def plot_losses(runs, window):
+    """Running-mean training loss of each run (label -> run), with ln(vocab size) for a blind guess."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    for label, run in runs.items():
+        ax.plot(running_mean(run["losses"], window), label=label)
+    blind = math.log(next(iter(runs.values()))["tokenizer"].vocab_size)
+    ax.axhline(blind, color="gray", linestyle="--", linewidth=1)
+    ax.set_xlabel("step")
+    ax.set_ylabel(f"training loss (mean of {window} steps)")
+    ax.legend(frameon=False)
+    plt.show()
+
+
 names = load_docs(default_data_path())
 print(f"{len(names)} names; a thousand of them held out of training")
 
@@ -137,14 +150,7 @@ for w, run in wide.items():
           f"{run['test_loss']:>13.3f} | {run['seconds']:>7.2f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-for w, run in wide.items():
-    ax.plot(running_mean(run["losses"]), label=f"n_embd {w} ({run['num_params']:,} params)")
-ax.axhline(math.log(27), color="gray", linestyle="--", linewidth=1)
-ax.set_xlabel("step")
-ax.set_ylabel("training loss (mean of 100 steps)")
-ax.legend(frameon=False)
-plt.show()
+plot_losses({f"n_embd {w} ({run['num_params']:,} params)": run for w, run in wide.items()}, window=100)
 
 # %% [markdown]
 # ## 3. Longer training
@@ -163,13 +169,7 @@ for s, run in longer.items():
           f"{run['seconds']:>7.2f} | {s / run['seconds']:>7.0f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.5))
-for s, run in longer.items():
-    ax.plot(running_mean(run["losses"], 200), label=f"{s:,} steps")
-ax.set_xlabel("step")
-ax.set_ylabel("training loss (mean of 200 steps)")
-ax.legend(frameon=False)
-plt.show()
+plot_losses({f"{s:,} steps": run for s, run in longer.items()}, window=200)
 
 # %%
 run, rng = longer[10000], random.Random(1)
