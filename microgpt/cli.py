@@ -134,11 +134,12 @@ def start_training(args):
         seed = ckpt["seed"]
     else:
         ckpt = None
-        config = GPTConfig(**{k: v for k, v in given.items() if v is not None})
+        shape = {**asdict(GPTConfig()), **{k: v for k, v in given.items() if v is not None}}
+        if shape["n_embd"] % shape["n_head"]:  # in the flags' words, before GPTConfig refuses it
+            raise UsageError(f"--n-embd {shape['n_embd']} is not divisible by --n-head {shape['n_head']}")
+        config = GPTConfig(**shape)
         opt = AdamConfig() if args.lr is None else AdamConfig(learning_rate=args.lr)
         seed = 42 if args.seed is None else args.seed
-    if config.n_embd % config.n_head:
-        raise UsageError(f"--n-embd {config.n_embd} is not divisible by --n-head {config.n_head}")
     if args.out:
         check_writable(args.out)  # before training, not after minutes of it
 

@@ -13,6 +13,10 @@ class GPTConfig:
     n_layer: int = 1      # transformer blocks, one after the other
     block_size: int = 16  # the longest context the model can see, in tokens
 
+    def __post_init__(self):  # each head must get a whole slice of the n_embd numbers
+        if self.n_embd % self.n_head:
+            raise ValueError(f"n_embd {self.n_embd} is not divisible by n_head {self.n_head}")
+
     @property
     def head_dim(self):
         return self.n_embd // self.n_head

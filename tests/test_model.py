@@ -191,3 +191,10 @@ def test_gpt_output_depends_on_the_earlier_positions():
 
     assert last_logits([4, 1, 2]) != last_logits([4, 3, 2])
     assert last_logits([4, 1, 2]) == last_logits([4, 1, 2])
+
+
+def test_config_refuses_a_width_the_heads_cannot_share():
+    # Each head reads n_embd // n_head numbers; a remainder would silently go unread.
+    with pytest.raises(ValueError, match="not divisible"):
+        GPTConfig(n_embd=18, n_head=4)
+    assert GPTConfig(n_embd=18, n_head=3).head_dim == 6
