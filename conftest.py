@@ -17,6 +17,10 @@ from each, and fails with a diff. extra.css labels the block "Output".
     42
     ```
 
+When the package changes and an output with it (a line count, a measured figure),
+`pytest docs/PAGE.md --update-outputs` rewrites the blocks that differ; read the
+`git diff` before committing it.
+
 A fence that must not run: ```{.python notest title="Not run: <reason>"}.
 Material shows the title above the code, so the reader sees why;
 tests/test_docs_rules.py fails on a notest fence without such a title.
@@ -168,10 +172,10 @@ def attach_output_checks(state):
             and is_output_block(after)
             and not any(l.strip() for l in lines[fence.map[1] : after.map[0]])
         ):
-            expected = after.content
+            expected, block = after.content, (after.map[0], after.map[1] - 1)  # its fence lines
         else:
-            expected = None
-        fence.content += f"{CHECK_OUTPUT}({expected!r})\n"
+            expected, block = None, None
+        fence.content += f"{CHECK_OUTPUT}({expected!r}, {block!r})\n"
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
@@ -202,11 +206,14 @@ class PrintedOutput(io.StringIO):
         return text
 
 
-def compare_printed_output(expected):
+def compare_printed_output(expected, block=None):
     printed = sys.stdout.take() if isinstance(sys.stdout, PrintedOutput) else None
     if printed is None:
         raise RuntimeError("this check runs only inside a docs fence run by pytest (see conftest.py)")
     if expected is None:
+        return
+    if printed.removesuffix("\n") != expected.removesuffix("\n") and UPDATES.enabled:
+        UPDATES.pending.setdefault(UPDATES.current_file, []).append((block, printed))
         return
     if printed.removesuffix("\n") != expected.removesuffix("\n"):
         diff = difflib.unified_diff(
@@ -261,6 +268,44 @@ def pytest_runtest_call(item):
     finally:
         if printed.getvalue():
             item.add_report_section("call", "stdout", printed.getvalue())
+
+
+# --- pytest docs/PAGE.md --update-outputs -----------------------------------------
+# When the package changes, some printed outputs change with it (a line count, a measured
+# figure). With this option a mismatching output block is rewritten with what its fence
+# printed, instead of failing; review the result with `git diff docs/`.
+
+class UPDATES:
+    enabled = False
+    current_file = None
+    pending = {}  # path -> [((open fence line, close fence line), printed text)]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-outputs", action="store_true",
+                     help="rewrite each docs output block that differs from what its fence prints")
+
+
+def pytest_configure(config):
+    UPDATES.enabled = config.getoption("--update-outputs")
+    if UPDATES.enabled and config.getoption("numprocesses", None):
+        raise pytest.UsageError("--update-outputs rewrites pages in place: run it without -n")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    UPDATES.current_file = Path(item.path)
+
+
+def pytest_sessionfinish(session):
+    for path, updates in UPDATES.pending.items():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for (opening, closing), printed in sorted(updates, reverse=True):  # bottom up: lines stay put
+            indent = lines[opening][: len(lines[opening]) - len(lines[opening].lstrip())]
+            lines[opening + 1 : closing] = [indent + line if line else line
+                                            for line in printed.removesuffix("\n").split("\n")]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        print(f"\nupdated {len(updates)} output block(s) in {path}")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -269,7 +269,14 @@ def main():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--plot-only"]:  # redraw the plot from the last results, without measuring
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Time both engines over a range of model sizes; "
+                                     f"writes {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}. "
+                                     "docs/efficiency.md prints these results: after a new run, refresh "
+                                     "its output blocks (pytest docs/efficiency.md --update-outputs).")
+    parser.add_argument("--plot-only", action="store_true", help="redraw the plot from the saved results, measure nothing")
+    if parser.parse_args().plot_only:
         saved = json.loads(RESULTS.read_text())
         plot(saved["results"], saved["machine"])
     else:
