@@ -13,6 +13,7 @@ def load_docs(path):
 
 # --8<-- [start:default_data]
 from importlib import resources  # resources.files: the bundled names inside the package
+from pathlib import Path  # Path, again: this region runs on its own on the site
 
 
 def default_data_path():
