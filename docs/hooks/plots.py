@@ -26,14 +26,15 @@ TEMPERATURES = (0.5, 1.0, 1.5)
 
 
 def trained_model():
+    """(checkpoint, config, tokenizer) of the reference run: read once per build, for every figure."""
     ckpt = load_checkpoint(CHECKPOINT)
     return ckpt, GPTConfig(**ckpt["config"]), Tokenizer(tuple(ckpt["vocab"]))
 
 
 # --8<-- [start:loss_curve]
-def loss_curve(path):
+def loss_curve(path, model):
     """Every step's loss of the 1000-step run, its running mean, and the loss of a blind guess."""
-    ckpt, _, tokenizer = trained_model()
+    ckpt, _, tokenizer = model
     losses = ckpt["losses"]
     window = 50
     running = [sum(losses[max(0, i - window + 1) : i + 1]) / (i + 1 - max(0, i - window + 1))
@@ -57,9 +58,9 @@ def loss_curve(path):
 
 
 # --8<-- [start:temperature]
-def temperature_bars(path):
+def temperature_bars(path, model):
     """The trained model's probabilities for the first letter of a name, at three temperatures."""
-    ckpt, config, tokenizer = trained_model()
+    ckpt, config, tokenizer = model
     state_dict = state_dict_of(ckpt["weights"])
     logits = gpt(state_dict, config, tokenizer.bos, 0, [[] for _ in range(config.n_layer)],
                  [[] for _ in range(config.n_layer)])
@@ -87,9 +88,9 @@ from microgpt.vectorized import attention_maps, pack  # every head's attention w
 ATTENTION_NAME = "maxwell"  # a double l, and an e that one head keeps looking back at
 
 
-def attention_heatmap(path):
+def attention_heatmap(path, model):
     """The trained model reading BOS + ATTENTION_NAME: one panel per head, query down, key across."""
-    ckpt, config, tokenizer = trained_model()
+    ckpt, config, tokenizer = model
     P, _, _ = pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
     tokens = [tokenizer.bos] + tokenizer.encode(ATTENTION_NAME)  # what the model reads, position by position
     maps = attention_maps(P, config, tokens)[0]                   # (n_head, T, T), the only layer
@@ -132,7 +133,8 @@ FIGURES = {"loss-curve.png": loss_curve, "temperature.png": temperature_bars,
 
 def on_files(files, config):
     folder = Path(tempfile.mkdtemp(prefix="microgpt-plots-"))
+    model = trained_model()
     for name, draw in FIGURES.items():
-        draw(folder / name)
+        draw(folder / name, model)
         files.append(File.generated(config, f"plots/{name}", abs_src_path=str(folder / name)))
     return files
