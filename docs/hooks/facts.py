@@ -6,6 +6,7 @@ that command reproduces it exactly). An unknown name fails the build.
 """
 
 import inspect
+import json
 import math
 import re
 import statistics
@@ -61,10 +62,19 @@ def compute_facts():
         "num_samples": str(build_parser().parse_args(["run"]).num),
         # sample(..., temperature=0.5): the default of sample() and of `--temperature`
         "default_temperature": str(inspect.signature(sample).parameters["temperature"].default),
-        # scalar / vectorized seconds per step on the default model, to 2 significant digits, from
-        # benchmarks/results/engines.json (written by benchmarks/engines.py)
-        "engine_speedup": f"{float(format(next(r['speedup'] for r in __import__('json').loads((ROOT / 'benchmarks' / 'results' / 'engines.json').read_text())['results'] if r['label'] == 'default'), '.2g')):,.0f}",
+        "engine_speedup": f"{round_to_2_digits(default_speedup()):,.0f}",
     }
+
+
+def default_speedup():
+    """Scalar over vectorized seconds per step on the default model, as benchmarks/engines.py
+    measured it (benchmarks/results/engines.json)."""
+    results = json.loads((ROOT / "benchmarks" / "results" / "engines.json").read_text())["results"]
+    return next(r["speedup"] for r in results if r["label"] == "default")
+
+
+def round_to_2_digits(x):
+    return float(f"{x:.2g}")  # 1266.4 -> 1300.0
 
 
 def on_config(config):
