@@ -15,6 +15,9 @@ import time  # time.perf_counter, for the one "fails before training" check
 from pathlib import Path  # Path, for the files of each case
 
 import pytest
+from test_model import parameter_count  # the hand formula, an oracle independent of init_params
+
+from microgpt.model import GPTConfig
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -23,12 +26,8 @@ NAMES = ["emma", "liam", "olivia", "noah", "ava", "isabella", "logan", "william"
          "alexander", "ethan", "amelia", "daniel", "matthew"]
 VOCAB = sorted(set("".join(NAMES)))
 TINY = ["--n-embd", "8", "--n-head", "2", "--block-size", "8"]  # 8 wide, 1 layer: ~5 ms a step
+TINY_CONFIG = GPTConfig(n_embd=8, n_head=2, block_size=8)
 STEP_LINE = r"step {:4d} / {:4d} \| loss \d+\.\d{{4}}"
-
-
-def parameter_count(vocab_size, n_embd, block_size, n_layer=1):
-    """Token and output tables (vocab x d), positions (block x d), and 12 d x d per layer."""
-    return 2 * vocab_size * n_embd + block_size * n_embd + n_layer * 12 * n_embd * n_embd
 
 
 def microgpt(*args, cwd, env=None):
@@ -87,7 +86,7 @@ def test_run_prints_the_expected_lines_and_nothing_else(ran):
     assert ran.stderr == ""  # stderr is a pipe, not a terminal: no progress line
     lines = ran.stdout.split("\n")
     vocab_size = len(VOCAB) + 1
-    num_params = parameter_count(vocab_size, n_embd=8, block_size=8)
+    num_params = parameter_count(TINY_CONFIG, vocab_size)
     assert lines[:3] == [f"num docs: {len(NAMES)}", f"vocab size: {vocab_size}", f"num params: {num_params}"]
     for step in (1, 2, 3):
         assert re.fullmatch(STEP_LINE.format(step, 3), lines[2 + step]), lines[2 + step]
@@ -104,7 +103,7 @@ def test_documents_longer_than_block_size_are_cut(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(step_lines(result.stdout)) == 3
     # Position embeddings for the 8 positions of a block, not for the document's 40 characters.
-    assert f"num params: {parameter_count(27, n_embd=8, block_size=8)}" in result.stdout
+    assert f"num params: {parameter_count(TINY_CONFIG, 27)}" in result.stdout
     for line in result.stdout.splitlines()[-3:]:
         assert re.fullmatch(r"sample  \d: [a-z]{0,8}", line), line
 
