@@ -1,12 +1,13 @@
 """Figures made by running the code at every build, so a picture on the site is always true.
 
 Each figure reads the reference checkpoint (docs/checkpoints/names-1000.json, made by the
-package's own command line) and runs the package; the PNGs are written to a scratch folder and
-served as plots/NAME.png. Nothing here is committed as an image.
+package's own command line) and runs the package; each PNG is drawn into memory and handed to
+MkDocs as the content of plots/NAME.png. Nothing is committed as an image, and nothing is written
+to the temp folder (a build, or a live rebuild, leaves no files behind).
 """
 
+import io
 import math
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -132,9 +133,9 @@ FIGURES = {"loss-curve.png": loss_curve, "temperature.png": temperature_bars,
 
 
 def on_files(files, config):
-    folder = Path(tempfile.mkdtemp(prefix="microgpt-plots-"))
     model = trained_model()
     for name, draw in FIGURES.items():
-        draw(folder / name, model)
-        files.append(File.generated(config, f"plots/{name}", abs_src_path=str(folder / name)))
+        image = io.BytesIO()  # savefig writes to any file object: the PNG never touches the disk
+        draw(image, model)
+        files.append(File.generated(config, f"plots/{name}", content=image.getvalue()))
     return files
