@@ -21,7 +21,8 @@
 # open it in Jupyter (with jupytext installed) or run it with `python docs/experiments.py`.
 #
 # Training uses the [vectorized engine](../efficiency/): the same numbers as the scalar `Value`
-# engine, hundreds of times faster, so a thousand steps take about a second instead of minutes.
+# engine, far faster (the efficiency page measures by how much), so each run below takes
+# seconds instead of minutes: the tables print how many.
 
 # %%
 import math
@@ -155,7 +156,8 @@ plot_losses({f"n_embd {w} ({run['num_params']:,} params)": run for w, run in wid
 # %% [markdown]
 # ## 3. Longer training
 #
-# The default run stops after 1,000 steps, and its learning rate decays to zero exactly there.
+# The default run stops after 1,000 steps, and its learning rate falls in a straight line over
+# them (at the last step it is a thousandth of where it started).
 # Here the same default model trains for longer (the decay stretches to the new length). The
 # held-out loss says whether the extra steps teach the model about names in general or only
 # about the names it saw.
