@@ -12,16 +12,18 @@
 # can try them on a made-up package and site.
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+from fences import fences  # noqa: E402  (the one parser of a page's fences)
+
 DOCS = ROOT / "docs"
 PACKAGE = ROOT / "microgpt"
 
-PYTHON = ("py", "python", "python3")
-FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 # pymdownx.snippets' own syntax for region markers and for inline includes
 REGION_MARKER = re.compile(r"(?<!;)-+8<-+[ \t]+\[[ \t]*(start|end)[ \t]*:[ \t]*([a-z][-_0-9a-z]*)[ \t]*\]", re.IGNORECASE)
 INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+(["'])(.+?)\1[ \t]*$""")
@@ -32,43 +34,12 @@ def pages(docs_dir):
     return sorted(Path(docs_dir).rglob("*.md"))
 
 
-def fences(text):
-    """Every fenced block of a markdown text, nested ones included, as dicts
-    with the line of its opening and closing markers (0-based), info and body."""
-    lines = text.split("\n")
-    found = []
-    i = 0
-    while i < len(lines):
-        opening = FENCE_OPEN.match(lines[i])
-        if not opening or (opening["marker"][0] == "`" and "`" in opening["info"]):
-            i += 1
-            continue
-        marker = opening["marker"]
-        closing = re.compile(rf"^ *{re.escape(marker[0])}{{{len(marker)},}} *$")
-        end = next((k for k in range(i + 1, len(lines)) if closing.match(lines[k])), len(lines))
-        found.append({"start": i, "end": end, "info": opening["info"].strip(), "body": lines[i + 1 : end]})
-        i = end + 1
-    return found
-
-
-def info_words(info):
-    """The words of a fence's info string; with braces, the language's leading dot is dropped."""
-    if info.startswith("{"):
-        words = info.strip("{}").split()
-        lang = next((w for w in words if w.startswith(".")), None)
-        if lang:
-            words.remove(lang)
-            words.insert(0, lang[1:])
-        return words
-    return info.split()
-
-
 def unexplained_notest_fences(docs_dir):
     problems = []
     for page in pages(docs_dir):
         for fence in fences(page.read_text(encoding="utf-8")):
-            if "notest" in info_words(fence["info"]) and not re.search(r'title="Not run: *[^" ][^"]*"', fence["info"]):
-                problems.append(f"{page.relative_to(docs_dir)}:{fence['start'] + 1}: {fence['info']}")
+            if "notest" in fence.words and not re.fullmatch(r"Not run: *\S.*", fence.attrs.get("title", "")):
+                problems.append(f"{page.relative_to(docs_dir)}:{fence.start + 1}: {fence.info}")
     return problems
 
 
@@ -78,15 +49,15 @@ def stray_output_blocks(docs_dir):
         lines = page.read_text(encoding="utf-8").split("\n")
         found = fences("\n".join(lines))
         for before, fence in zip([None, *found], found):
-            if ".output" not in fence["info"].strip("{}").split():
+            if "output" not in fence.words:
                 continue
             follows_python = (
                 before is not None
-                and (info_words(before["info"]) or [""])[0] in PYTHON
-                and not any(line.strip() for line in lines[before["end"] + 1 : fence["start"]])
+                and before.is_python
+                and not any(line.strip() for line in lines[before.end + 1 : fence.start])
             )
             if not follows_python:
-                problems.append(f"{page.relative_to(docs_dir)}:{fence['start'] + 1}")
+                problems.append(f"{page.relative_to(docs_dir)}:{fence.start + 1}")
     return problems
 
 

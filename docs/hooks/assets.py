@@ -1,4 +1,4 @@
-"""Serve mermaid and KaTeX from the site itself, so that no page needs a CDN.
+"""Serve mermaid, KaTeX and Pyodide from the site itself, so that no page needs a CDN.
 
 The files come from node_modules (installed by `npm ci` from package-lock.json)
 and are added to the build under vendor/. Nothing vendored is committed.
@@ -24,6 +24,9 @@ VENDORED = {
     "vendor/mermaid/mermaid.min.js": "mermaid/dist/mermaid.min.js",
     "vendor/katex/katex.min.js": "katex/dist/katex.min.js",
     "vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
+    # Python in the page: fetched by docs/javascripts/runtime-worker.js at the first Run only
+    **{f"vendor/pyodide/{name}": f"pyodide/{name}" for name in (
+        "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")},
 }
 KATEX_CSS = "katex/dist/katex.min.css"
 KATEX_FONTS = "katex/dist/fonts"
@@ -63,7 +66,7 @@ def on_config(config):
     missing = [p for p in [*VENDORED.values(), KATEX_CSS, KATEX_FONTS] if not (NODE_MODULES / p).exists()]
     if missing:
         raise PluginError(
-            f"{NODE_MODULES} has no mermaid or KaTeX (no {missing[0]}): run `npm ci` at the "
+            f"{NODE_MODULES} has no mermaid, KaTeX or Pyodide (no {missing[0]}): run `npm ci` at the "
             "repository root, or `make build`."
         )
     return config
