@@ -1,0 +1,134 @@
+"""The exercises at the end of each act: their checks, and the quizzes.
+
+An exercise is a piece of starter code on the page (from actN_code.py, included by region),
+a check, and a reference solution (also in actN_code.py). A check takes the reader's code as
+text, runs it here, and returns a list of (passed, message) pairs that say in words what
+passed and what did not. The same function runs in the tests (tests/test_exercises.py) and in
+the reader's browser (docs/javascripts/exercises.js calls `check(name, code)` in the page's
+Python worker), so a solution that passes in CI passes on the page.
+"""
+
+import io
+import math
+import re
+import traceback
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from exercises import act1, act2, act3, act4, act5
+
+ACTS = {"act1": act1, "act2": act2, "act3": act3, "act4": act4, "act5": act5}
+HERE = Path(__file__).resolve().parent
+
+
+def all_exercises():
+    """name -> (act, check function), for every exercise of every act."""
+    return {name: (act, check) for act, module in ACTS.items() for name, check in module.EXERCISES.items()}
+
+
+def check(name, code):
+    """Run the reader's code for exercise `name` and check it: a list of [passed, message]."""
+    exercises = all_exercises()
+    if name not in exercises:
+        return [[False, f"There is no exercise named {name!r}."]]
+    try:
+        results = exercises[name][1](code)
+    except Exception as error:  # a check that trips over odd reader code still answers in words
+        results = [(False, f"The check could not finish: {type(error).__name__}: {error}")]
+    return [[bool(passed), message] for passed, message in results]
+
+
+def region(act, name):
+    """The text of region `name` of actN_code.py, dedented, as pymdownx.snippets includes it."""
+    lines = (HERE / f"{act}_code.py").read_text(encoding="utf-8").split("\n")
+    start, end = f"# --8<-- [start:{name}]", f"# --8<-- [end:{name}]"
+    begin = next(i for i, line in enumerate(lines) if line.strip() == start)
+    finish = next(i for i, line in enumerate(lines) if line.strip() == end and i > begin)
+    body = [line for line in lines[begin + 1 : finish] if not line.strip().startswith("# --8<--")]
+    indent = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
+    return "\n".join(line[indent:] for line in body)
+
+
+# --- Helpers the checks share ------------------------------------------------------------
+
+class Run:
+    """The reader's code, run once in a fresh namespace: what it defined, printed and raised."""
+
+    def __init__(self, code):
+        self.namespace = {"__name__": "__main__"}
+        out = io.StringIO()
+        self.error = None
+        try:
+            with redirect_stdout(out):
+                exec(compile(code, "<your code>", "exec"), self.namespace)
+        except Exception as error:  # the reader's mistake, reported in words
+            lines = traceback.format_exception_only(type(error), error)
+            self.error = "".join(lines).strip()
+        self.printed = out.getvalue()
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    def result(self):
+        """The first line of a check: did the code run at all?"""
+        if self.ok:
+            return (True, "Your code runs without an exception.")
+        return (False, f"Your code raised an exception: {self.error}")
+
+    def get(self, name, kind=None):
+        value = self.namespace.get(name)
+        if kind == "function" and not callable(value):
+            return None
+        return value
+
+
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def same_output(predicted, printed):
+    """Does a prediction say what the code printed? Spaces do not count, and numbers are
+    compared as numbers (7 and 7.0 agree; 0.25 and .25 too), to about nine digits."""
+    def shape(text):
+        text = "".join(str(text).split())
+        numbers = [float(n) for n in NUMBER.findall(text)]
+        return NUMBER.sub("#", text), numbers
+
+    words_p, numbers_p = shape(predicted)
+    words_o, numbers_o = shape(printed)
+    return words_p == words_o and len(numbers_p) == len(numbers_o) and all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(numbers_p, numbers_o))
+
+
+def check_prediction(code, expected):
+    """The check of a predict exercise: the code must print `expected` (what the unchanged
+    lines print, computed by the check from the package), and `prediction` must say so."""
+    run = Run(code)
+    results = [run.result()]
+    if not run.ok:
+        return results
+    printed = run.printed.strip()
+    if same_output(printed, expected):
+        results.append((True, f"The code printed {printed}, as the unchanged code does."))
+    else:
+        results.append((False, f"The code printed {printed or 'nothing'}; the unchanged code prints "
+                        f"{expected}. Bring back the lines above the prediction (Reset) and predict those."))
+    prediction = run.get("prediction")
+    if not isinstance(prediction, str) or not prediction.strip():
+        results.append((False, "Type your prediction between the quotes of prediction = \"\", then Check."))
+    elif same_output(prediction, expected):
+        results.append((True, f"Your prediction {prediction.strip()} is what the code printed."))
+    else:
+        results.append((False, f"Your prediction {prediction.strip()} is not what the code printed "
+                        f"({expected}). Read the lines again: why this number?"))
+    return results
+
+
+def check_answer(run, name, expected, right, wrong):
+    """A one-word answer the reader types into `name = ""` (the "explain" part of an exercise)."""
+    answer = run.get(name)
+    if not isinstance(answer, str) or not answer.strip():
+        return (False, f"Answer the question in the code: type your word between the quotes of {name} = \"\".")
+    if answer.strip().strip("'\"").lower() == expected:
+        return (True, right)
+    return (False, wrong)

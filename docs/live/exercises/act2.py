@@ -1,0 +1,156 @@
+"""Act 2's exercises and quiz: gradients that add up, and a new operation for Value."""
+
+import math
+import random
+
+from microgpt.engine import Value
+
+
+def predict_reuse(code):
+    from exercises import check_prediction
+
+    a = Value(3.0)
+    out = a * a + a
+    out.backward()
+    return check_prediction(code, str(a.grad))
+
+
+def break_accumulate(code):
+    from exercises import Run, check_answer
+
+    run = Run(code)
+    results = [run.result()]
+    backward = run.get("backward", "function")
+    if not run.ok or backward is None:
+        return results + [(False, "Keep the function backward(root): the check calls it.")]
+    # A graph where every Value is used once: x*y + z. Its gradients are right either way.
+    x, y, z = Value(2.0), Value(-4.0), Value(5.0)
+    backward(x * y + z)
+    if (x.grad, y.grad, z.grad) == (-4.0, 2.0, 1):
+        results.append((True, "On x*y + z, where each input is used once, the gradients are still "
+                        "right (-4, 2, 1): one path each, nothing to add up."))
+    else:
+        results.append((False, f"On x*y + z the gradients should be (-4, 2, 1) but are "
+                        f"({x.grad}, {y.grad}, {z.grad}): break only the accumulation, not the rest."))
+    a = Value(3.0)
+    backward(a * a + a)
+    if a.grad == 7.0:
+        results.append((False, "On a*a + a, a.grad is still 7.0, the right answer: backward() is "
+                        "not broken yet. Change the one line that passes a gradient on."))
+    else:
+        results.append((True, f"On a*a + a, a.grad is now {a.grad} instead of 7.0: the three uses "
+                        "of a each sent a share, and only the last one was kept."))
+    results.append(check_answer(
+        run, "wrong", "reused",
+        "Right: only a Value used more than once is wrong; the model reuses its weights at every "
+        "position, so training would follow wrong gradients.",
+        "Look again at x*y + z: those gradients are still right. What is different about a?"))
+    return results
+
+
+def finite_difference(f, x, h=1e-6):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def extend_tanh(code):
+    from exercises import Run
+
+    run = Run(code)
+    results = [run.result()]
+    tanh = run.get("tanh", "function")
+    if not run.ok or tanh is None:
+        return results + [(False, "Keep the function tanh(a): the check calls it.")]
+    rng = random.Random(2)
+    inputs = [rng.uniform(-3, 3) for _ in range(6)]
+    for x in inputs:
+        got = tanh(Value(x))
+        if not isinstance(got, Value) or not math.isclose(got.data, math.tanh(x), abs_tol=1e-12):
+            results.append((False, f"tanh(Value({x:.3f})) should be a Value holding {math.tanh(x):.6f}."))
+            return results
+    results.append((True, f"The forward value is right at {len(inputs)} random inputs in [-3, 3]."))
+    for x in inputs:
+        a = Value(x)
+        out = tanh(a) * 3  # through one more operation, so the chain rule is used too
+        out.backward()
+        numeric = finite_difference(lambda t: 3 * math.tanh(t), x)
+        if not math.isclose(a.grad, numeric, rel_tol=1e-5, abs_tol=1e-7):
+            results.append((False, f"At a = {x:.3f} the gradient of 3*tanh(a) is {a.grad}, but nudging a "
+                            f"by ±1e-6 says {numeric:.6f}. Check the local gradient."))
+            return results
+    results.append((True, "Its gradient agrees with finite differences (nudging a by ±1e-6) at every "
+                    "one of those inputs, through a multiplication after it as well."))
+    return results
+
+
+EXERCISES = {
+    "act2-predict-reuse": predict_reuse,
+    "act2-break-accumulate": break_accumulate,
+    "act2-extend-tanh": extend_tanh,
+}
+
+
+# --- The quiz ------------------------------------------------------------------------------
+
+def _grad_of_product():
+    a, b = Value(2.0), Value(3.0)
+    (a * b).backward()
+    return a.grad
+
+
+def _grad_of_worked_example():
+    a, b = Value(2.0), Value(3.0)
+    (a * b + a).backward()
+    return a.grad
+
+
+def _grad_after_two_backwards():
+    a, b = Value(2.0), Value(3.0)
+    out = a * b
+    out.backward()
+    out.backward()
+    return a.grad
+
+
+def _pow_local_grad():
+    a = Value(4.0)
+    (a**-1).backward()
+    return a.grad
+
+
+QUIZ = [
+    {
+        "question": "a = Value(2.0), b = Value(3.0), then (a * b).backward(). What is a.grad?",
+        "answer": _grad_of_product,
+        "explanation": "The local gradient of a*b towards a is b, here {answer}: a's share in the "
+                       "product grows with b.",
+    },
+    {
+        "question": "The worked example: L = a*b + a with a = 2, b = 3. What is a.grad after "
+                    "L.backward()?",
+        "answer": _grad_of_worked_example,
+        "explanation": "a reaches L by two paths, through a*b (worth b = 3) and directly (worth 1); "
+                       "+= adds them: {answer}.",
+    },
+    {
+        "question": "out = a * b with a = 2, b = 3; out.backward() is called twice. What is a.grad?",
+        "answer": _grad_after_two_backwards,
+        "explanation": "backward() adds to .grad and nothing zeroes it in between, so the second "
+                       "call adds b once more: {answer}. That is why training zeroes every gradient "
+                       "after each step.",
+    },
+    {
+        "question": "In what order does backward() visit the graph?",
+        "choices": ["From the output back to the inputs, every node after all that use it",
+                    "From the inputs to the output, in the order they were created",
+                    "In any order: the chain rule does not care"],
+        "answer": lambda: "From the output back to the inputs, every node after all that use it",
+        "explanation": "A node may pass its gradient on only once it is complete, that is once "
+                       "every node computed from it has sent its share: the reversed topological order.",
+    },
+    {
+        "question": "a = Value(4.0); (a ** -1).backward(). What is a.grad?",
+        "answer": _pow_local_grad,
+        "explanation": "d(a**k)/da = k * a**(k-1), so -1 * 4**-2 = {answer}: division in Value is "
+                       "built from this power.",
+    },
+]

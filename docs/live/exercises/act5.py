@@ -1,0 +1,141 @@
+"""Act 5's exercises and quiz: temperature, where a name ends, and top-k sampling."""
+
+import math
+import random
+from collections import Counter
+
+from microgpt.engine import Value
+from microgpt.model import GPTConfig, softmax
+
+CHECKPOINT = "docs/checkpoints/names-1000.json"
+
+
+def predict_temperature(code):
+    from exercises import check_prediction
+
+    probs = softmax([Value(math.log(2)) / 0.5, Value(0.0) / 0.5])
+    return check_prediction(code, str([round(p.data, 3) for p in probs]))
+
+
+def break_stop(code):
+    from exercises import Run, check_answer
+
+    run = Run(code)
+    results = [run.result()]
+    sample_ids = run.get("sample_ids", "function")
+    if not run.ok or sample_ids is None:
+        return results + [(False, "Keep the function sample_ids(rng): the check calls it.")]
+    from microgpt.checkpoint import load_checkpoint
+
+    ckpt = load_checkpoint(CHECKPOINT)
+    block_size, bos = GPTConfig(**ckpt["config"]).block_size, len(ckpt["vocab"])
+    rng = random.Random(5)
+    drawn = [sample_ids(rng) for _ in range(3)]
+    if all(len(ids) == block_size for ids in drawn):
+        inner = sum(ids.count(bos) for ids in drawn)
+        results.append((True, f"Every one of 3 names now runs to block_size, {block_size} tokens, with "
+                        f"{inner} BOS tokens drawn inside them: the model did say 'finished', and "
+                        "nobody listened. decode() drops those BOS, so names run into each other."))
+    else:
+        lengths = [len(ids) for ids in drawn]
+        results.append((False, f"The 3 names drawn have {lengths} tokens: they still stop at BOS. "
+                        "Which line ends a name?"))
+    results.append(check_answer(
+        run, "length", str(block_size),
+        f"Right: {block_size} tokens, block_size, the only limit left.",
+        "Not that number: without the stop, what limits the loop?"))
+    return results
+
+
+def extend_top_k(code):
+    from exercises import Run
+
+    run = Run(code)
+    results = [run.result()]
+    top_k_weights = run.get("top_k_weights", "function")
+    if not run.ok or top_k_weights is None:
+        return results + [(False, "Keep the function top_k_weights(weights, k): the check calls it.")]
+    rng = random.Random(6)
+    for trial in range(4):
+        weights = [rng.random() for _ in range(8)]
+        k = trial + 1 if trial < 3 else 8
+        kept = sorted(range(8), key=lambda i: weights[i], reverse=True)[:k]
+        total = sum(weights[i] for i in kept)
+        want = [weights[i] / total if i in kept else 0.0 for i in range(8)]
+        got = list(top_k_weights(list(weights), k))
+        if len(got) != 8 or not all(math.isclose(g, w, abs_tol=1e-12) for g, w in zip(got, want)):
+            results.append((False, f"For k = {k} the weights to sample from should be {[round(w, 3) for w in want]}, "
+                            f"not {[round(g, 3) for g in got]}: the k largest, rescaled to sum to 1, "
+                            "zero elsewhere."))
+            return results
+    results.append((True, "For k = 1, 2, 3 and 8 on random weights, it keeps exactly the k largest, "
+                    "rescaled to sum to 1."))
+    # The distribution it samples from, by sampling: 20000 draws with k = 2.
+    weights = top_k_weights([0.5, 0.3, 0.15, 0.05], 2)
+    draws = Counter(random.Random(7).choices(range(4), weights=weights, k=20000))
+    shares = [draws[i] / 20000 for i in range(4)]
+    if draws[2] or draws[3] or not all(abs(s - w) < 0.02 for s, w in zip(shares, [0.625, 0.375, 0, 0])):
+        results.append((False, f"Sampling 20000 tokens from [0.5, 0.3, 0.15, 0.05] with k = 2 gave the shares "
+                        f"{shares}, not about 0.625 and 0.375 and nothing else."))
+    else:
+        results.append((True, f"Sampling 20000 tokens with k = 2 from [0.5, 0.3, 0.15, 0.05]: the shares "
+                        f"{shares[0]:.3f} and {shares[1]:.3f} (about 5/8 and 3/8), and not one draw of the "
+                        "two unlikely tokens."))
+    return results
+
+
+EXERCISES = {
+    "act5-predict-temperature": predict_temperature,
+    "act5-break-stop": break_stop,
+    "act5-extend-top-k": extend_top_k,
+}
+
+
+# --- The quiz ------------------------------------------------------------------------------
+
+def _default_temperature():
+    import inspect
+
+    from microgpt.sample import sample
+
+    return inspect.signature(sample).parameters["temperature"].default
+
+
+def _odds_at_temperature():
+    probs = softmax([Value(math.log(3)) / 0.5, Value(0.0) / 0.5])
+    return round(probs[0].data / probs[1].data, 6)
+
+
+QUIZ = [
+    {
+        "question": "What temperature does microgpt sample with by default?",
+        "answer": _default_temperature,
+        "explanation": "sample() divides every score by {answer} before softmax: below 1, the likely "
+                       "letters get likelier.",
+    },
+    {
+        "question": "Two tokens are 3 to 1 at temperature 1. What are the odds at temperature 0.5?",
+        "answer": _odds_at_temperature,
+        "explanation": "Dividing the scores by 0.5 doubles them, which squares the odds: 3 to 1 "
+                       "becomes {answer} to 1.",
+    },
+    {
+        "question": "What is the longest name, in letters, the default model can write?",
+        "answer": lambda: GPTConfig().block_size,
+        "explanation": "The loop stops at block_size positions ({answer}) even if BOS never comes.",
+    },
+    {
+        "question": "As the temperature goes towards 0, sampling becomes...",
+        "choices": ["always the most likely token", "a uniform choice", "more random"],
+        "answer": lambda: "always the most likely token",
+        "explanation": "Dividing by a tiny temperature makes the largest score dwarf the others, so "
+                       "softmax puts almost all the probability on it.",
+    },
+    {
+        "question": "Can a sampled name be a name from the training data?",
+        "choices": ["Yes", "No"],
+        "answer": lambda: "Yes",
+        "explanation": "The model learned the names' letter patterns, and common names are the "
+                       "likeliest strings under them: nothing forbids drawing one.",
+    },
+]
