@@ -21,6 +21,7 @@ from microgpt.sample import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
+MAKEMORE_RUN = ROOT / "docs" / "checkpoints" / "makemore-run.txt"  # `microgpt run` on makemore's names
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
 
@@ -63,7 +64,17 @@ def compute_facts():
         # sample(..., temperature=0.5): the default of sample() and of `--temperature`
         "default_temperature": str(inspect.signature(sample).parameters["temperature"].default),
         "engine_speedup": f"{round_to_2_digits(default_speedup()):,.0f}",
+        "makemore_num_docs": f"{makemore_num_docs():,}",
     }
+
+
+def makemore_num_docs():
+    """How many names makemore's file has, as `microgpt run` printed it ("num docs: N")."""
+    first = MAKEMORE_RUN.read_text(encoding="utf-8").splitlines()[0]
+    label, count = first.split(": ")
+    if label != "num docs":
+        raise PluginError(f"{MAKEMORE_RUN}: expected 'num docs: N' on the first line, got {first!r}")
+    return int(count)
 
 
 def default_speedup():
