@@ -1,0 +1,88 @@
+"""The quiz at the end of each act, and the loader of the exercises' script.
+
+A page writes one line, `<!-- quiz: act1 -->`, where its quiz goes. This hook replaces it
+with the questions of QUIZ in docs/live/exercises/act1.py, running the function that computes
+each answer: a number on the page is what the package computes, never typed by hand (and
+tests/test_exercises.py checks the same functions against the package). Pages with an
+exercise (`data-exercise`) or a quiz also get the one-line script that fetches
+docs/javascripts/exercises.js; other pages never fetch it.
+"""
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "docs" / "live"))
+import exercises  # noqa: E402  (docs/live/exercises: the checks and the quizzes)
+
+MARKER = re.compile(r"^<!-- quiz: (act\d) -->$", re.MULTILINE)
+LOADER = ('<script>window.MicrogptExercises ? MicrogptExercises.init() : document.head.append('
+          'Object.assign(document.createElement("script"), {src: new URL("../javascripts/exercises.js", '
+          'document.querySelector(\'link[href*="stylesheets/extra.css"]\').href).href}))</script>')
+
+
+def shown(value):
+    """A computed answer as the page shows it: 27, 0.005, 7.0."""
+    return str(value)
+
+
+def question_data(question):
+    """One question with its answer computed: the dict the page is drawn from."""
+    answer = question["answer"]()
+    values = question.get("values", lambda: {})()
+    explanation = question["explanation"].format(answer=shown(answer), **values)
+    choices = question.get("choices")
+    if choices is not None and answer not in choices:
+        raise ValueError(f"the computed answer {answer!r} is not one of the choices {choices}")
+    if choices is None and not isinstance(answer, (int, float)):
+        raise ValueError(f"a question without choices needs a number, and its answer is {answer!r}")
+    return {"question": question["question"], "choices": choices, "answer": answer,
+            "explanation": explanation, "tolerance": question.get("tolerance", 0)}
+
+
+def quiz_data(act):
+    return [question_data(q) for q in exercises.ACTS[act].QUIZ]
+
+
+def quiz_html(act):
+    e = html.escape
+    items = []
+    for k, q in enumerate(quiz_data(act), 1):
+        name = f"{act}-quiz-{k}"
+        if q["choices"] is None:
+            answer = (f'<p class="quiz-number"><label for="{name}">Your answer</label> '
+                      f'<input type="text" id="{name}" inputmode="decimal" autocomplete="off" spellcheck="false"> '
+                      f'<button type="button" class="md-button quiz-submit">Check answer</button></p>')
+            data = f'data-kind="number" data-answer="{e(json.dumps(q["answer"]))}" data-tolerance="{q["tolerance"]}"'
+        else:
+            buttons = "".join(f'<button type="button" class="md-button quiz-choice">{e(c)}</button>'
+                              for c in q["choices"])
+            answer = f'<div class="quiz-choices" role="group" aria-labelledby="{name}-text">{buttons}</div>'
+            data = f'data-kind="choice" data-answer="{e(q["answer"])}"'
+        items.append(f'<li class="quiz-question" data-quiz-question {data}>'
+                     f'<p class="quiz-text" id="{name}-text">{e(q["question"])}</p>{answer}'
+                     f'<p class="quiz-feedback" role="status" aria-live="polite"></p>'
+                     f'<p class="quiz-explanation" hidden>{e(q["explanation"])}</p></li>')
+    return f'<ol class="quiz" data-quiz="{act}">{"".join(items)}</ol>'
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return MARKER.sub(lambda m: quiz_html(m[1]), markdown)
+    except (KeyError, ValueError) as error:
+        raise PluginError(f"{page.file.src_uri}: quiz: {error}") from error
+
+
+def on_page_content(html_text, page, config, files):
+    names = re.findall(r'data-exercise="([^"]+)"', html_text)
+    unknown = set(names) - set(exercises.all_exercises())
+    if unknown:
+        raise PluginError(f"{page.file.src_uri}: no check for the exercise(s) {sorted(unknown)} in docs/live/exercises")
+    if names or "data-quiz=" in html_text:
+        html_text += "\n" + LOADER
+    return html_text
