@@ -243,6 +243,7 @@
     const all = figure.querySelector("[data-step=all]")
     let graph = null
     let at = 0 // 0..nodes (forward: nodes shown), then nodes..nodes+steps (backward)
+    prev.disabled = next.disabled = all.disabled = true // until Python has built the graph
 
     function draw() {
       const n = graph.nodes.length
