@@ -1,25 +1,26 @@
-"""Act 2, the engine: a number that remembers how it was made, so it can hand back its gradient."""
+"""Act 2, the engine: a number that remembers how it was made, so it can hand back
+its gradient."""
 
 # --8<-- [start:value]
 import math  # math.log, math.exp
 
 
 class Value:
-    """One scalar in the computation graph: its value, its gradient, where it came from."""
+    """One scalar in the computation graph: its value, its gradient, its origin."""
 
-    __slots__ = ("data", "grad", "_children", "_local_grads")  # no __dict__: lighter
+    __slots__ = ("data", "grad", "_children", "_local_grads")  # no __dict__
 
     def __init__(self, data, children=(), local_grads=()):
         self.data = data                 # the number, computed in the forward pass
-        self.grad = 0                    # d(loss)/d(this number), filled in by backward()
+        self.grad = 0                    # d(loss)/d(this), filled in by backward()
         self._children = children        # the Values this one was computed from
-        self._local_grads = local_grads  # d(this)/d(child) per child, known at creation
+        self._local_grads = local_grads  # d(this)/d(child), known at creation
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
 
     # --8<-- [start:operations]
-    # Each operation returns its result together with the local gradient towards each input.
+    # Each operation returns its result with its local gradient towards each input.
     def __add__(self, other):  # d(a+b)/da = 1, d(a+b)/db = 1
         other = other if isinstance(other, Value) else Value(other)
         return Value(self.data + other.data, (self, other), (1, 1))
@@ -67,10 +68,11 @@ class Value:
 
     # --8<-- [start:backward]
     def backward(self):
-        """Fill in .grad of every Value this one depends on, from the output back."""
-        # Order the graph so that every node comes after all of its children (a topological
-        # order). An explicit stack instead of recursion: deep models would exceed Python's
-        # recursion limit. It visits nodes in exactly the order the recursive version does.
+        """Fill in .grad of every Value this one depends on, from the output back"""
+        # Order the graph so that every node comes after all of its children (a
+        # topological order). An explicit stack instead of recursion: deep models
+        # would exceed Python's recursion limit. It visits nodes in exactly the
+        # order the recursive version does.
         order, visited = [], {self}
         stack = [(self, iter(self._children))]
         while stack:
@@ -83,11 +85,12 @@ class Value:
             else:  # every child is placed: the node itself can follow
                 stack.pop()
                 order.append(node)
-        # Walk from the output back to the inputs, by the chain rule. A node's gradient is
-        # complete before it is passed on: all that uses the node comes later in `order`.
+        # Walk from the output back to the inputs, by the chain rule. A node's
+        # gradient is complete before it is passed on: all that uses the node comes
+        # later in `order`.
         self.grad = 1
         for node in reversed(order):
             for child, local_grad in zip(node._children, node._local_grads):
-                child.grad += local_grad * node.grad  # +=: a value used twice gets both
+                child.grad += local_grad * node.grad  # +=: used twice, gets both
     # --8<-- [end:backward]
 # --8<-- [end:value]

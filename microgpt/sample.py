@@ -1,11 +1,12 @@
 """Act 5, the voice: let the trained model write, one character at a time."""
 
 # --8<-- [start:sample]
-from microgpt.model import gpt, softmax  # the forward pass, and scores -> probabilities
+from microgpt.model import gpt, softmax  # the forward pass; scores -> probabilities
 
 
 def sample(state_dict, config, tokenizer, rng, temperature=0.5):
-    """One new name: start from BOS, draw each next token, stop at BOS or block_size."""
+    """One new name: start from BOS, draw each next token; stop at BOS or
+    block_size."""
     keys = [[] for _ in range(config.n_layer)]
     values = [[] for _ in range(config.n_layer)]
     token_id = tokenizer.bos
