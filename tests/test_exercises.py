@@ -185,3 +185,13 @@ def test_the_zero_grad_break_is_the_one_the_check_names():
     (w * 4).backward()
     (w * 2).backward()
     assert w.grad == 6.0
+
+
+def test_check_report_shows_what_the_reader_code_printed():
+    """What the page shows after Check (docs/javascripts/exercises.js calls check_report)."""
+    code = exercises.region("act2", "predict_reuse_solution")
+    report = exercises.check_report("act2-predict-reuse", code)
+    assert report["printed"] == "7.0\n" and report["error"] is None
+    assert report["results"] == exercises.check("act2-predict-reuse", code)
+    broken = exercises.check_report("act2-predict-reuse", "print('hi')\n1 / 0")
+    assert broken["printed"] == "hi\n" and broken["error"] == "ZeroDivisionError: division by zero"

@@ -4,8 +4,8 @@ An exercise is a piece of starter code on the page (from actN_code.py, included 
 a check, and a reference solution (also in actN_code.py). A check takes the reader's code as
 text, runs it here, and returns a list of (passed, message) pairs that say in words what
 passed and what did not. The same function runs in the tests (tests/test_exercises.py) and in
-the reader's browser (docs/javascripts/exercises.js calls `check(name, code)` in the page's
-Python worker), so a solution that passes in CI passes on the page.
+the reader's browser (docs/javascripts/exercises.js calls `check_report(name, code)` in the
+page's Python worker), so a solution that passes in CI passes on the page.
 """
 
 import io
@@ -38,6 +38,15 @@ def check(name, code):
     return [[bool(passed), message] for passed, message in results]
 
 
+def check_report(name, code):
+    """What the page shows after Check: the results, and what the reader's code printed."""
+    Run.first = None
+    results = check(name, code)
+    first = Run.first
+    return {"results": results, "printed": first.printed if first else "",
+            "error": first.error if first else None}
+
+
 def region(act, name):
     """The text of region `name` of actN_code.py, dedented, as pymdownx.snippets includes it."""
     lines = (HERE / f"{act}_code.py").read_text(encoding="utf-8").split("\n")
@@ -54,7 +63,11 @@ def region(act, name):
 class Run:
     """The reader's code, run once in a fresh namespace: what it defined, printed and raised."""
 
+    first = None  # the first Run of the check under way: its output is shown on the page
+
     def __init__(self, code):
+        if Run.first is None:
+            Run.first = self
         self.namespace = {"__name__": "__main__"}
         out = io.StringIO()
         self.error = None
