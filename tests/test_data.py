@@ -21,6 +21,26 @@ def test_load_docs_strips_lines_and_drops_empty_ones(tmp_path):
     assert load_docs(path) == ["anna", "bob", "carl", "zoë"]
 
 
+# Characters that str.splitlines() treats as line breaks but open() does not: form feed, vertical
+# tab, the file/group/record separators, NEL, and the Unicode line and paragraph separators.
+NOT_LINE_BREAKS = "\f\v\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def test_load_docs_breaks_lines_only_where_open_does(tmp_path):
+    path = tmp_path / "odd.txt"
+    inner = "".join(f"a{ch}b" for ch in NOT_LINE_BREAKS)  # each one between two letters
+    raw = f"{inner}\nmac\rclassic\r\nwindows\n\f\n\u2028\nend{NOT_LINE_BREAKS}\n"
+    path.write_bytes(raw.encode("utf-8"))
+    with open(path, encoding="utf-8") as f:  # the original's way: iterate over the lines of open()
+        original = [line.strip() for line in f if line.strip()]
+    assert load_docs(path) == original
+    # Spelled out: one document holding all eight characters, three line endings, two lines
+    # that strip() empties, and a last line whose trailing separators strip() removes.
+    assert original == [inner, "mac", "classic", "windows", "end"]
+    # splitlines() would cut the first line into 9 documents ("a", "ba" 7 times, "b"): 13 in all.
+    assert len([line.strip() for line in raw.splitlines() if line.strip()]) == 13
+
+
 def test_load_docs_of_a_whitespace_only_file_is_empty(tmp_path):
     path = tmp_path / "blank.txt"
     path.write_text(" \n\t\n\n", encoding="utf-8")
