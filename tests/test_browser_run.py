@@ -49,7 +49,7 @@ def run_block(tab, block, timeout=RUN_TIMEOUT_MS):
 
 
 def description_on(tab):
-    return json.loads(tab.page.locator("#runnable-fences").text_content())
+    return json.loads(tab.page.locator("#runnable-fences").get_attribute("data-description"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)

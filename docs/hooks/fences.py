@@ -239,13 +239,15 @@ def on_page_content(html_text, page, config, files):
 
         raise PluginError(f"{page.file.src_uri}: runnable fences {sorted(expected - found)} "
                           "were not rendered with their data-runnable mark")
-    description = json.dumps([asdict(r) for r in runnables]).replace("</", "<\\/")
+    description = html.escape(json.dumps([asdict(r) for r in runnables]), quote=True)
     # The reason a block does not run in the browser, as a line under it
     html_text = re.sub(
         r'(<div[^>]*data-browser-skip="([^"]*)"[^>]*>.*?</pre></div>)',
         lambda m: f'{m[1]}\n<p class="run-skip">{m[2]}</p>',
         html_text, flags=re.DOTALL)
-    return html_text + f'\n<script type="application/json" id="{DESCRIPTION_ID}">{description}</script>'
+    # An attribute, not a <script>: Material's instant navigation drops scripts from the content
+    # it swaps in, and the search index leaves attributes out.
+    return html_text + f'\n<div id="{DESCRIPTION_ID}" hidden data-description="{description}"></div>'
 
 
 # --- The files the in-page Python needs ------------------------------------------

@@ -1,7 +1,7 @@
 // Run, edit and reset the Python blocks of a page, in the page.
 //
 // docs/hooks/fences.py marks each runnable block with data-runnable="N" and puts
-// the page's description (code, chain, expected output) in a JSON script; this
+// the page's description (code, chain, expected output) as JSON in #runnable-fences; this
 // adds the controls and runs a block the way the tests do: in a fresh namespace,
 // after the blocks it continues from (as they stand in their editors now).
 //
@@ -132,9 +132,9 @@
 
   function start() {
     if (session && session.busy) stop() // a run left behind on the previous page
-    const script = document.getElementById("runnable-fences")
-    if (!script || !window.MicrogptRuntime) return
-    setup(JSON.parse(script.textContent))
+    const description = document.getElementById("runnable-fences")
+    if (!description || !window.MicrogptRuntime) return
+    setup(JSON.parse(description.dataset.description))
   }
 
   if (window.document$) window.document$.subscribe(start) // every page view, instant navigation too
