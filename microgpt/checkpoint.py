@@ -1,6 +1,7 @@
 """Checkpoints: everything a run needs to stop and carry on exactly, as plain JSON (never pickle)."""
 
 # --8<-- [start:save]
+import contextlib  # contextlib.suppress: tidying up must not hide the real error
 import json  # json.dump, json.load: floats round-trip exactly through their shortest repr
 import os    # os.replace, os.fsync: an atomic rename, so a crash never leaves half a file
 import tempfile  # tempfile.mkstemp: a scratch file beside the target
@@ -16,20 +17,23 @@ def save_checkpoint(path, checkpoint):
     umask = os.umask(0)
     os.umask(umask)
     try:
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:  # closes fd on every way out
+            os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes it private; give the usual mode
             json.dump({"format": FORMAT, "version": VERSION, **checkpoint}, f)
-            f.flush()
+            f.flush()  # a full disk says so here (or at close); the old file is untouched
             os.fsync(f.fileno())  # the bytes are on disk before the name points at them
         os.replace(tmp, path)     # atomic: readers see the old file or the new one, never a mix
-    except BaseException:
-        os.unlink(tmp)
+    except BaseException:  # an OSError or a Ctrl-C: the scratch file goes, the old stays
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 # --8<-- [end:save]
 
 
 # --8<-- [start:load]
 import random  # random.Random, to build a throwaway model whose shapes a checkpoint must match
+import sys  # sys.float_info.max: the largest number a float holds
+from collections import deque  # deque: the queue of a walk through every value
 
 from microgpt.model import GPTConfig, init_params  # the hyperparameters, and the matrices they imply
 from microgpt.train import AdamConfig  # the optimizer's settings
@@ -50,6 +54,9 @@ def load_checkpoint(path):
         raise CheckpointError(f"checkpoint is a directory, not a file: {path}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CheckpointError(f"checkpoint {path} is not valid JSON (truncated or not a checkpoint?)") from None
+    except (ValueError, RecursionError):  # an integer of 4300+ digits; lists 1000 deep
+        message = f"checkpoint {path} is not a microgpt checkpoint (too long a number, or too deep)"
+        raise CheckpointError(message) from None
     except OSError as e:
         raise CheckpointError(f"cannot read checkpoint {path}: {e.strerror}") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
@@ -80,9 +87,17 @@ def content_problem(ckpt):
     Its arrays must have the shapes its hyperparameters imply, and its optimizer settings and
     random state must be usable. A field of the wrong type raises, and load_checkpoint says so.
     """
+    problem = non_finite_number(ckpt)
+    if problem:
+        return problem
     config = GPTConfig(**ckpt["config"])
-    AdamConfig(**ckpt["adam"])
+    opt = AdamConfig(**ckpt["adam"])
+    betas_ok = 0 <= opt.beta1 < 1 and 0 <= opt.beta2 < 1
+    if not (opt.learning_rate > 0 and betas_ok and opt.eps > 0):
+        return f"Adam needs learning_rate > 0, betas in [0, 1), eps > 0, not {opt}"
     random.Random().setstate(rng_state_from_json(ckpt["rng_state"]))
+    if not (isinstance(ckpt["seed"], int) and not isinstance(ckpt["seed"], bool)):
+        return f"seed should be an integer, not {ckpt['seed']!r}"
     if not isinstance(ckpt["vocab"], str):
         return "vocab should be a string of characters"
     if not all(isinstance(n, int) and n > 0 for n in vars(config).values()):
@@ -98,14 +113,43 @@ def content_problem(ckpt):
         mat = weights[name]
         if len(mat) != rows or any(len(row) != cols for row in mat):
             return f"weight {name!r} does not have the shape {rows}x{cols} its hyperparameters imply"
-        if not all(isinstance(x, (int, float)) for row in mat for x in row):
+        if not all(is_number(x) for row in mat for x in row):
             return f"weight {name!r} holds something that is not a number"
     num_params = sum(r * c for r, c in expected.values())
+    for key in ("adam_m", "adam_v", "losses"):
+        if not (isinstance(ckpt[key], list) and all(is_number(x) for x in ckpt[key])):
+            return f"{key} should be a list of numbers"
     for key in ("adam_m", "adam_v"):
         if len(ckpt[key]) != num_params:
             return f"{key} has {len(ckpt[key])} numbers, expected {num_params}"
+    if any(x < 0 for x in ckpt["adam_v"]):  # a mean of squares: Adam takes its root
+        return "adam_v holds a negative number"
     if not (isinstance(ckpt["step"], int) and 0 <= ckpt["step"] == len(ckpt["losses"])):
         return f"step {ckpt['step']!r} does not match the {len(ckpt['losses'])} recorded losses"
+    return None
+
+
+def is_number(x):
+    return type(x) in (int, float)  # not bool, although Python counts True as an int
+
+
+def non_finite_number(ckpt):
+    """Where the checkpoint holds NaN, an infinity or a too big integer; or None.
+
+    Python's json reads NaN, Infinity and 1e999 (as inf) without a word, and arithmetic
+    on them would train nothing. The seed is the one number that may be any integer.
+    """
+    todo = deque((key, value) for key, value in ckpt.items() if key != "seed")
+    while todo:
+        where, value = todo.popleft()
+        if isinstance(value, dict):
+            todo.extend((f"{where}.{key}", child) for key, child in value.items())
+        elif isinstance(value, list):
+            todo.extend((f"{where}[{i}]", child) for i, child in enumerate(value))
+        elif isinstance(value, float) and not abs(value) <= sys.float_info.max:  # NaN too
+            return f"{where} is {value!r}, not a finite number"
+        elif is_number(value) and not abs(value) <= sys.float_info.max:
+            return f"{where} is an integer too big for a float"
     return None
 
 

@@ -3,6 +3,7 @@
 # --8<-- [start:imports]
 import argparse  # argparse.ArgumentParser: flags and sub-commands
 import hashlib   # hashlib.sha256: a fingerprint of the documents, so a resume uses the same data
+import math      # math.isfinite: "inf" and "nan" are floats to Python, not usable ones
 import os        # os.environ: one BLAS thread for the vectorized engine
 import random    # random.Random: the one stream of randomness, seeded
 import signal    # signal.signal: turn Ctrl-C into "stop after this step"
@@ -37,11 +38,21 @@ def positive(kind):
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
-        if not value > 0:  # also rejects nan
+        if kind is float and not math.isfinite(value):  # float() takes "nan", "1e999"
+            message = f"must be a finite number greater than 0, not {text}"
+            raise argparse.ArgumentTypeError(message)
+        if not value > 0:
             raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
         return value
     parse.__name__ = f"positive {kind.__name__}"
     return parse
+
+
+def nonempty_path(text):
+    """An argparse type: a file path, which cannot be empty ("" names no file)."""
+    if not text:
+        raise argparse.ArgumentTypeError("must be a path, not an empty string")
+    return text
 # --8<-- [end:errors]
 
 
@@ -52,7 +63,8 @@ def build_parser():
 
     # Model and training flags default to None so that a resume can tell "given" from "not given".
     train_flags = Parser(add_help=False)
-    train_flags.add_argument("--data", metavar="PATH", help="text file, one document per line (default: the bundled names)")
+    train_flags.add_argument("--data", type=nonempty_path, metavar="PATH",
+                             help="text file, one document per line (default: the bundled names)")
     train_flags.add_argument("--steps", type=positive(int), default=1000, help="train until this step (default: 1000)")
     train_flags.add_argument("--seed", type=int, help="seed of the one random stream (default: 42)")
     train_flags.add_argument("--n-embd", type=positive(int), help="embedding width (default: 16)")
@@ -60,8 +72,10 @@ def build_parser():
     train_flags.add_argument("--n-layer", type=positive(int), help="transformer blocks (default: 1)")
     train_flags.add_argument("--block-size", type=positive(int), help="longest context in tokens (default: 16)")
     train_flags.add_argument("--lr", type=positive(float), help="Adam learning rate at step 1 (default: 0.01)")
-    train_flags.add_argument("--out", metavar="CHECKPOINT", help="write a checkpoint here at the end, or on Ctrl-C")
-    train_flags.add_argument("--resume", metavar="CHECKPOINT", help="carry on from this checkpoint")
+    train_flags.add_argument("--out", type=nonempty_path, metavar="CHECKPOINT",
+                             help="write a checkpoint here at the end, or on Ctrl-C")
+    train_flags.add_argument("--resume", type=nonempty_path, metavar="CHECKPOINT",
+                             help="carry on from this checkpoint")
     train_flags.add_argument("--engine", choices=("scalar", "vectorized"), default="scalar",
                              help="scalar Values (the exhibit, default) or NumPy arrays (fast; needs numpy)")
 
@@ -74,7 +88,8 @@ def build_parser():
                         help="train, then sample (the default when no command is given)")
     commands.add_parser("train", parents=[train_flags], help="train, and optionally save a checkpoint")
     sampler = commands.add_parser("sample", parents=[sample_flags], help="generate names from a checkpoint")
-    sampler.add_argument("--checkpoint", required=True, metavar="PATH", help="a checkpoint written by train --out")
+    sampler.add_argument("--checkpoint", type=nonempty_path, required=True, metavar="PATH",
+                         help="a checkpoint written by train --out")
     sampler.add_argument("--seed", type=int, help="seed for sampling (default: continue the checkpoint's random stream)")
     return parser
 # --8<-- [end:parser]
@@ -168,11 +183,16 @@ def read_checkpoint(path):
 
 
 def check_writable(path):
+    """Refuse now, not after training, a path that the final save could not write."""
     folder = Path(path).resolve().parent
+    if folder.exists() and not folder.is_dir():  # e.g. --out notes.txt/ckpt.json
+        raise UsageError(f"cannot write {path}: {folder} is a file, not a folder")
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: folder {folder} does not exist")
     if Path(path).is_dir():
         raise UsageError(f"cannot write {path}: it is a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):  # no permission, or a read-only mount
+        raise UsageError(f"cannot write {path}: folder {folder} is not writable")
 # --8<-- [end:setup]
 
 
@@ -235,13 +255,19 @@ def train(args):
                 progress.update(step + 1, loss)
             if stop.requested:
                 break
-    if progress:
-        progress.close()
+        if progress:
+            progress.close()
 
-    weights, m, v = export()
-    ckpt.update(weights=weights, adam_m=m, adam_v=v, rng_state=rng_state_to_json(rng.getstate()))
-    if args.out:
-        save_checkpoint(args.out, ckpt)
+        weights, m, v = export()
+        ckpt.update(weights=weights, adam_m=m, adam_v=v,
+                    rng_state=rng_state_to_json(rng.getstate()))
+        if args.out:
+            stop.hold()  # a Ctrl-C now waits for the save, so the save always tidies up
+            try:
+                save_checkpoint(args.out, ckpt)
+            except OSError as e:  # disk full, or the folder changed while we trained
+                message = f"cannot write checkpoint {args.out}: {e.strerror or e}"
+                raise UsageError(message) from None
     if stop.requested:
         where = f"saved step {ckpt['step']} to {args.out}" if args.out else "nothing saved (no --out given)"
         print(f"interrupted at step {ckpt['step']} of {args.steps}: {where}", file=sys.stderr)
@@ -253,6 +279,7 @@ class StopRequest:
     """While active, the first Ctrl-C asks the loop to stop after the current step; a second one stops at once."""
 
     requested = False
+    held = False  # after hold(), every Ctrl-C only asks: nothing stops at once
 
     def __enter__(self):
         self.previous = signal.signal(signal.SIGINT, self.handle)
@@ -260,7 +287,12 @@ class StopRequest:
 
     def handle(self, signum, frame):
         self.requested = True
-        signal.signal(signal.SIGINT, self.previous)
+        if not self.held:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def hold(self):
+        self.held = True
+        signal.signal(signal.SIGINT, self.handle)  # again, if a first Ctrl-C removed it
 
     def __exit__(self, *exc):
         signal.signal(signal.SIGINT, self.previous)

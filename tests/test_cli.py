@@ -108,12 +108,30 @@ def test_documents_longer_than_block_size_are_cut(tmp_path):
         assert re.fullmatch(r"sample  \d: [a-z]{0,8}", line), line
 
 
+def test_documents_break_only_where_the_original_breaks_lines(tmp_path):
+    # open() ends a line at \n, \r or \r\n; str.splitlines() also at \u2028, \f, \x85, \x1c...
+    raw = "anna\u2028bob\ncarl\fdora\r\nemil\x85\rfay\x1c\n\x1d\n"
+    (tmp_path / "odd.txt").write_bytes(raw.encode("utf-8"))
+    with open(tmp_path / "odd.txt", encoding="utf-8") as f:  # the original's reading
+        docs = [line.strip() for line in f if line.strip()]
+    assert docs == ["anna\u2028bob", "carl\fdora", "emil", "fay"]  # strip() takes \x85, \x1c
+    result = microgpt("train", "--data", "odd.txt", "--steps", "1", *TINY, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    vocab_size = len(set("".join(docs))) + 1  # \u2028 and \f are characters of the vocabulary
+    assert result.stdout.splitlines()[:2] == [f"num docs: {len(docs)}", f"vocab size: {vocab_size}"]
+
+
 # --- bad input: one line, exit status 2, nothing touched -----------------------------------------
 
-def write_checkpoint_variant(tmp_path, name, change):
-    ckpt = json.loads((tmp_path / "ck.json").read_text(encoding="utf-8"))
+def checkpoint_variant(path, change):
+    """The text of the checkpoint at path, after change(ckpt_dict)."""
+    ckpt = json.loads(Path(path).read_text(encoding="utf-8"))
     change(ckpt)
-    (tmp_path / name).write_text(json.dumps(ckpt), encoding="utf-8")
+    return json.dumps(ckpt).replace('"1e999"', "1e999")  # a JSON number json.dumps cannot write
+
+
+def write_checkpoint_variant(tmp_path, name, change):
+    (tmp_path / name).write_text(checkpoint_variant(tmp_path / "ck.json", change), encoding="utf-8")
 
 
 def cut_in_half(tmp_path):
@@ -139,6 +157,28 @@ FILES = {  # name -> bytes, written into each case's folder next to names.txt an
 DOCTORED = {  # name -> how a copy of the real checkpoint is broken
     "v2.json": lambda c: c.update(version=2),
     "short_row.json": shorten_a_weight_row,
+}
+# Numbers no checkpoint can hold. json.dumps writes nan and inf as NaN and Infinity, which Python's
+# json reads back without a word; 1e999 is read as inf. Each: (change, fragments of the message).
+NON_FINITE = {
+    "nan_weight.json": (lambda c: c["weights"]["wte"][1].__setitem__(2, float("nan")),
+                        ["weights.wte[1][2]", "nan", "not a finite number"]),
+    "inf_adam_m.json": (lambda c: c["adam_m"].__setitem__(7, float("inf")), ["adam_m[7]", "inf"]),
+    "minus_inf_adam_v.json": (lambda c: c["adam_v"].__setitem__(0, float("-inf")),
+                              ["adam_v[0]", "-inf"]),
+    "nan_loss.json": (lambda c: c["losses"].__setitem__(1, float("nan")), ["losses[1]", "nan"]),
+    "nan_lr.json": (lambda c: c["adam"].update(learning_rate=float("nan")),
+                    ["adam.learning_rate", "nan"]),
+    "inf_beta2.json": (lambda c: c["adam"].update(beta2=float("inf")), ["adam.beta2", "inf"]),
+    "nan_n_embd.json": (lambda c: c["config"].update(n_embd=float("nan")), ["config.n_embd", "nan"]),
+    "nan_gauss.json": (lambda c: c["rng_state"].__setitem__(2, float("nan")), ["rng_state[2]"]),
+    "1e999_eps.json": (lambda c: c["adam"].update(eps="1e999"), ["adam.eps", "inf"]),  # see below
+    "huge_int_weight.json": (lambda c: c["weights"]["wpe"][0].__setitem__(0, 10**400),
+                             ["weights.wpe[0][0]", "integer too big"]),
+    # Finite, but no Adam can run with them: a negative mean of squares, beta 1, a zero rate.
+    "negative_adam_v.json": (lambda c: c["adam_v"].__setitem__(3, -1.0), ["adam_v", "negative"]),
+    "beta1_one.json": (lambda c: c["adam"].update(beta1=1), ["beta1=1", "betas in [0, 1)"]),
+    "lr_zero.json": (lambda c: c["adam"].update(learning_rate=0), ["learning_rate=0"]),
 }
 
 TRAIN = ["--data", "names.txt", *TINY, "--out", "ck.json"]  # --out: a wrong training run would show
@@ -179,7 +219,19 @@ BAD_INPUTS = {
     "out into a missing folder": (["train", "--data", "names.txt", "--out", "missing/ck.json"],
                                   ["missing", "does not exist"]),
     "out is a directory": (["train", "--data", "names.txt", "--out", "folder"], ["folder", "directory"]),
+    "out under a regular file": (["train", "--data", "names.txt", "--out", "names.txt/ck.json"],
+                                 ["names.txt/ck.json", "is a file, not a folder"]),
+    "resume and out under a regular file": ([*RESUME[:-2], "names.txt/ck.json", "--resume",
+                                             "ck.json"], ["is a file, not a folder"]),
+    "data path empty": (["train", "--data", "", "--out", "ck.json"], ["--data", "empty string"]),
+    "data path empty, with =": (["train", "--data=", "--out", "ck.json"], ["--data", "empty"]),
+    "out path empty": (["train", "--data", "names.txt", "--out", ""], ["--out", "empty string"]),
+    "resume path empty": ([*RESUME, ""], ["--resume", "empty string"]),
+    "checkpoint path empty": (["sample", "--checkpoint", ""], ["--checkpoint", "empty string"]),
 }
+for name, (_, fragments) in NON_FINITE.items():
+    BAD_INPUTS[f"checkpoint {name}"] = (["sample", "--checkpoint", name], [name, *fragments])
+    BAD_INPUTS[f"checkpoint {name}, on resume"] = ([*RESUME, name], [name, *fragments])
 # Flags that must be greater than zero: 0 and a negative value for each, and nan for the floats.
 for flag in ("--steps", "--n-embd", "--n-head", "--n-layer", "--block-size", "--num"):
     for bad in ("0", "-3"):
@@ -187,6 +239,11 @@ for flag in ("--steps", "--n-embd", "--n-head", "--n-layer", "--block-size", "--
 for flag in ("--lr", "--temperature"):
     for bad in ("0", "-0.5", "nan"):
         BAD_INPUTS[f"{flag} {bad}"] = (["run", *TRAIN, flag, bad], [flag, "greater than 0"])
+    # float() reads all of these, and 1e999 overflows to inf: none is a usable number.
+    for bad in ("inf", "-inf", "Infinity", "NaN", "1e999", "-1e999"):
+        BAD_INPUTS[f"{flag}={bad}"] = (["run", *TRAIN, f"{flag}={bad}"], [flag, "finite", bad])
+BAD_INPUTS["--temperature inf for sample"] = (["sample", "--checkpoint", "ck.json", "--temperature",
+                                               "inf"], ["--temperature", "finite"])
 BAD_INPUTS["--temperature 0 for sample"] = (["sample", "--checkpoint", "ck.json", "--temperature", "0"],
                                             ["--temperature", "greater than 0"])
 # Not numbers at all.
@@ -195,8 +252,16 @@ for flag, bad in [("--steps", "ten"), ("--steps", "2.5"), ("--n-embd", ""), ("--
     BAD_INPUTS[f"{flag} {bad!r}"] = (["run", *TRAIN, flag, bad], [flag, repr(bad)])
 
 
+@pytest.fixture(scope="module")
+def doctored(trained):
+    """name -> text of every broken copy of the real checkpoint, made once for all the cases."""
+    _, ckpt = trained
+    changes = {**DOCTORED, **{name: change for name, (change, _) in NON_FINITE.items()}}
+    return {name: checkpoint_variant(ckpt, change) for name, change in changes.items()}
+
+
 @pytest.fixture
-def case_folder(tmp_path, trained):
+def case_folder(tmp_path, trained, doctored):
     """A folder with good data, a real checkpoint, and every broken file the cases name."""
     _, ckpt = trained
     shutil.copy(ckpt, tmp_path / "ck.json")
@@ -204,8 +269,8 @@ def case_folder(tmp_path, trained):
     (tmp_path / "folder").mkdir()
     for name, content in FILES.items():
         (tmp_path / name).write_bytes(content)
-    for name, change in DOCTORED.items():
-        write_checkpoint_variant(tmp_path, name, change)
+    for name, text in doctored.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
     cut_in_half(tmp_path)
     return tmp_path
 
