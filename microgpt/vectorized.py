@@ -1,13 +1,15 @@
-"""The efficiency boundary: the same GPT on NumPy arrays, every position of a document at once.
+"""The efficiency boundary: the same GPT on NumPy arrays, every position of a
+document at once.
 
-Same weights, same arithmetic, same Adam as the scalar engine, so the losses and samples agree
-with it; but each operation now works on a whole (T, C) array in compiled code, and the backward
-pass is written out by hand, one formula per operation, instead of being read off a graph of
-scalar Values. An optional extra: the core package does not need NumPy; the command line
-loads this module only for --engine vectorized.
+Same weights, same arithmetic, same Adam as the scalar engine, so the losses and
+samples agree with it; but each operation now works on a whole (T, C) array in
+compiled code, and the backward pass is written out by hand, one formula per
+operation, instead of being read off a graph of scalar Values. An optional extra:
+the core package does not need NumPy; the command line loads this module only for
+--engine vectorized.
 
-Shapes in comments: T positions of the document, C = n_embd, H = n_head, D = head_dim = C // H,
-V = vocab_size, N = number of parameters.
+Shapes in comments: T positions of the document, C = n_embd, H = n_head, D =
+head_dim = C // H, V = vocab_size, N = number of parameters.
 """
 
 # --8<-- [start:pack]
@@ -15,17 +17,21 @@ import numpy as np  # np.array, np.float64: the arrays every function below work
 
 
 def pack(weights, m, v):
-    """Plain lists in, arrays out: each weight matrix becomes a view into one flat buffer.
+    """Plain lists in, arrays out: each weight matrix becomes a view into one flat
+    buffer.
 
-    weights maps name -> list of rows (the scalar state dict's .data, in init_params order); m and
-    v are Adam's moments, flat lists in parameters() order. That order is the buffer's order, so
-    Adam can update every parameter in a handful of whole-buffer operations.
+    weights maps name -> list of rows (the scalar state dict's .data, in init_params
+    order); m and v are Adam's moments, flat lists in parameters() order. That order
+    is the buffer's order, so Adam can update every parameter in a handful of
+    whole-buffer operations.
     """
-    buffer = np.array([x for rows in weights.values() for row in rows for x in row], dtype=np.float64)  # (N,)
+    flat = [x for rows in weights.values() for row in rows for x in row]
+    buffer = np.array(flat, dtype=np.float64)  # (N,)
     P, start = {}, 0
     for name, rows in weights.items():
         nout, nin = len(rows), len(rows[0])
-        P[name] = buffer[start : start + nout * nin].reshape(nout, nin)  # (nout, nin), a view
+        # (nout, nin), a view
+        P[name] = buffer[start : start + nout * nin].reshape(nout, nin)
         start += nout * nin
     M = np.array(m, dtype=np.float64)  # (N,) running mean of the gradient
     V = np.array(v, dtype=np.float64)  # (N,) running mean of its square
@@ -33,7 +39,8 @@ def pack(weights, m, v):
 
 
 def unpack(P, M, V):
-    """Arrays back to the plain lists pack() took; tolist() gives back the exact floats."""
+    """Arrays back to the plain lists pack() took; tolist() gives back the exact
+    floats."""
     weights = {name: w.tolist() for name, w in P.items()}
     return weights, M.tolist(), V.tolist()
 
@@ -42,14 +49,16 @@ def flat_buffer(P):
     """The (N,) buffer that every matrix of P is a view into: what Adam updates."""
     buffer = P["wte"].base  # a view's .base is the array that owns its memory
     if buffer is None or buffer.ndim != 1:
-        raise ValueError("P must come from pack(): its matrices must be views into one flat buffer")
+        raise ValueError("P must come from pack(): its matrices must be views"
+                         " into one flat buffer")
     return buffer
 # --8<-- [end:pack]
 
 
 # --8<-- [start:linear]
 def linear(x, w):
-    """Every position at once: row t of the result is w times row t of x, as one matrix product."""
+    """Every position at once: row t of the result is w times row t of x, as one
+    matrix product."""
     return x @ w.T  # (T, nin) @ (nin, nout) -> (T, nout)
 # --8<-- [end:linear]
 
@@ -59,24 +68,30 @@ import numpy as np  # np.exp
 
 
 def softmax(logits):
-    """Probabilities along the last axis. An entry of -inf (masked out) gets exactly 0."""
-    exps = np.exp(logits - logits.max(axis=-1, keepdims=True))  # (..., n); max subtracted, as in the scalar
-    return exps * (1 / exps.sum(axis=-1, keepdims=True))        # (..., n); a / b is a * (1 / b) there too
+    """Probabilities along the last axis. An entry of -inf (masked out) gets exactly
+    0."""
+    # (..., n); max subtracted, as in the scalar
+    exps = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    # (..., n); a / b is a * (1 / b) there too
+    return exps * (1 / exps.sum(axis=-1, keepdims=True))
 # --8<-- [end:softmax]
 
 
 # --8<-- [start:rmsnorm]
 def rmsnorm(x):
-    """Rescale each row to root mean square 1. The scale is returned too: backward needs it."""
-    ms = (x * x).sum(axis=-1, keepdims=True) * (1 / x.shape[-1])  # (T, 1) mean of the squares
-    scale = (ms + 1e-5) ** -0.5                                    # (T, 1) 1 / sqrt(ms)
-    return x * scale, scale                                        # (T, C), (T, 1)
+    """Rescale each row to root mean square 1. The scale is returned too: backward
+    needs it."""
+    # (T, 1) mean of the squares
+    ms = (x * x).sum(axis=-1, keepdims=True) * (1 / x.shape[-1])
+    scale = (ms + 1e-5) ** -0.5  # (T, 1) 1 / sqrt(ms)
+    return x * scale, scale      # (T, C), (T, 1)
 
 
 def rmsnorm_backward(dy, y, scale):
-    """Gradient through y = x * scale(x), given the output y: the direct path plus the path
-    through the scale. With d scale / d x_i = -scale**3 * x_i / C and y = x * scale, it comes to
-    dx = scale * (dy - y * mean(dy * y)): the part of dy along y is taken out, then rescaled."""
+    """Gradient through y = x * scale(x), given the output y: the direct path plus
+    the path through the scale. With d scale / d x_i = -scale**3 * x_i / C and y = x
+    * scale, it comes to dx = scale * (dy - y * mean(dy * y)): the part of dy along
+    y is taken out, then rescaled."""
     mean_dy_y = (dy * y).sum(axis=-1, keepdims=True) * (1 / y.shape[-1])  # (T, 1)
     return scale * (dy - y * mean_dy_y)                                    # (T, C)
 # --8<-- [end:rmsnorm]
@@ -89,13 +104,17 @@ import numpy as np  # np.triu, np.full
 
 @lru_cache(maxsize=None)
 def causal_mask(T):
-    """(T, T): 0 where position t may look at position s (s <= t), -inf where s is still to come.
+    """(T, T): 0 where position t may look at position s (s <= t), -inf where s is
+    still to come.
 
-    Adding it to the attention scores before the softmax gives the future weight exactly 0: the
-    same arithmetic as the scalar engine, whose KV cache only ever holds the past.
+    Adding it to the attention scores before the softmax gives the future weight
+    exactly 0: the same arithmetic as the scalar engine, whose KV cache only ever
+    holds the past.
     """
-    mask = np.triu(np.full((T, T), -np.inf), k=1)  # (T, T) -inf strictly above the diagonal
-    mask.flags.writeable = False                   # shared between calls: nobody may change it
+    # (T, T) -inf strictly above the diagonal
+    mask = np.triu(np.full((T, T), -np.inf), k=1)
+    # shared between calls: nobody may change it
+    mask.flags.writeable = False
     return mask
 # --8<-- [end:causal_mask]
 
@@ -105,47 +124,58 @@ import numpy as np  # np.asarray, np.maximum
 
 
 def forward(P, config, tokens):
-    """All positions at once: token ids (T,) in, logits (T, V) out, plus what backward() needs."""
+    """All positions at once: token ids (T,) in, logits (T, V) out, plus what
+    backward() needs."""
     T, C, H, D = len(tokens), config.n_embd, config.n_head, config.head_dim
     if T > config.block_size:
         raise ValueError(f"{T} tokens do not fit in block_size {config.block_size}")
     tokens = np.asarray(tokens)  # (T,)
     # --8<-- [start:embed]
-    x_embed = P["wte"][tokens] + P["wpe"][:T]  # (T, C) what each token is, plus where it stands
+    # (T, C) what each token is, plus where it stands
+    x_embed = P["wte"][tokens] + P["wpe"][:T]
     x, embed_scale = rmsnorm(x_embed)           # (T, C), (T, 1)
     # --8<-- [end:embed]
     cache = {"tokens": tokens, "x": x, "embed_scale": embed_scale, "layers": []}
 
     for li in range(config.n_layer):
         # --8<-- [start:attention]
-        # 1) Attention, every position and head at once; the mask hides each position's future.
-        x_residual = x                                               # (T, C)
-        xn, scale1 = rmsnorm(x)                                      # (T, C), (T, 1)
-        q = linear(xn, P[f"layer{li}.attn_wq"])                      # (T, C)
-        k = linear(xn, P[f"layer{li}.attn_wk"])                      # (T, C)
-        v = linear(xn, P[f"layer{li}.attn_wv"])                      # (T, C)
-        q = q.reshape(T, H, D).transpose(1, 0, 2)                    # (H, T, D) one slice per head
-        k = k.reshape(T, H, D).transpose(1, 0, 2)                    # (H, T, D)
-        v = v.reshape(T, H, D).transpose(1, 0, 2)                    # (H, T, D)
-        scores = (q @ k.transpose(0, 2, 1)) * (1 / D**0.5)           # (H, T, D) @ (H, D, T) -> (H, T, T)
-        attn = softmax(scores + causal_mask(T))                      # (H, T, T) row t: weights over s <= t
-        heads = (attn @ v).transpose(1, 0, 2).reshape(T, C)          # (H, T, D) -> (T, H, D) -> (T, C)
-        x = linear(heads, P[f"layer{li}.attn_wo"]) + x_residual      # (T, C) residual: add what came in
+        # 1) Attention, every position and head at once; the mask hides each
+        # position's future.
+        x_residual = x                                           # (T, C)
+        xn, scale1 = rmsnorm(x)                                  # (T, C), (T, 1)
+        q = linear(xn, P[f"layer{li}.attn_wq"])                  # (T, C)
+        k = linear(xn, P[f"layer{li}.attn_wk"])                  # (T, C)
+        v = linear(xn, P[f"layer{li}.attn_wv"])                  # (T, C)
+        # (H, T, D) one slice per head
+        q = q.reshape(T, H, D).transpose(1, 0, 2)
+        k = k.reshape(T, H, D).transpose(1, 0, 2)                # (H, T, D)
+        v = v.reshape(T, H, D).transpose(1, 0, 2)                # (H, T, D)
+        # (H, T, D) @ (H, D, T) -> (H, T, T)
+        scores = (q @ k.transpose(0, 2, 1)) * (1 / D**0.5)
+        # (H, T, T) row t: weights over s <= t
+        attn = softmax(scores + causal_mask(T))
+        # (H, T, D) -> (T, H, D) -> (T, C)
+        heads = (attn @ v).transpose(1, 0, 2).reshape(T, C)
+        # (T, C) residual: add what came in
+        x = linear(heads, P[f"layer{li}.attn_wo"]) + x_residual
         # --8<-- [end:attention]
 
         # --8<-- [start:mlp]
-        # 2) MLP: each position on its own, all of them in one matrix product per layer.
-        x_residual = x                                               # (T, C)
-        xn2, scale2 = rmsnorm(x)                                     # (T, C), (T, 1)
-        h_pre = linear(xn2, P[f"layer{li}.mlp_fc1"])                 # (T, 4C)
-        h = np.maximum(h_pre, 0.0)                                   # (T, 4C) relu
-        x = linear(h, P[f"layer{li}.mlp_fc2"]) + x_residual          # (T, C) residual again
+        # 2) MLP: each position on its own, all of them in one matrix product per
+        # layer.
+        x_residual = x                                       # (T, C)
+        xn2, scale2 = rmsnorm(x)                             # (T, C), (T, 1)
+        h_pre = linear(xn2, P[f"layer{li}.mlp_fc1"])         # (T, 4C)
+        h = np.maximum(h_pre, 0.0)                           # (T, 4C) relu
+        x = linear(h, P[f"layer{li}.mlp_fc2"]) + x_residual  # (T, C) residual again
         # --8<-- [end:mlp]
-        cache["layers"].append({"xn": xn, "scale1": scale1, "q": q, "k": k, "v": v, "attn": attn,
-                                "heads": heads, "xn2": xn2, "scale2": scale2, "h_pre": h_pre, "h": h})
+        cache["layers"].append({"xn": xn, "scale1": scale1, "q": q, "k": k, "v": v,
+                                "attn": attn, "heads": heads, "xn2": xn2,
+                                "scale2": scale2, "h_pre": h_pre, "h": h})
 
-    cache["x_out"] = x                      # (T, C)
-    logits = linear(x, P["lm_head"])        # (T, V) one score per token, at every position
+    cache["x_out"] = x                # (T, C)
+    # (T, V) one score per token, at every position
+    logits = linear(x, P["lm_head"])
     return logits, cache
 # --8<-- [end:forward]
 
@@ -155,10 +185,12 @@ import numpy as np  # np.stack
 
 
 def attention_maps(P, config, tokens):
-    """The attention weights of every layer and head, (n_layer, n_head, T, T): row t, column s is
-    how much position t takes from position s (zero above the diagonal)."""
+    """The attention weights of every layer and head, (n_layer, n_head, T, T): row
+    t, column s is how much position t takes from position s (zero above the
+    diagonal)."""
     _, cache = forward(P, config, tokens)
-    return np.stack([layer["attn"] for layer in cache["layers"]])  # (n_layer, H, T, T)
+    # (n_layer, H, T, T)
+    return np.stack([layer["attn"] for layer in cache["layers"]])
 # --8<-- [end:attention_maps]
 
 
@@ -167,11 +199,12 @@ import numpy as np  # np.arange, np.log
 
 
 def cross_entropy(logits, targets):
-    """Mean of -log p(target) over the positions; also the probabilities, for backward()."""
+    """Mean of -log p(target) over the positions; also the probabilities, for
+    backward()."""
     T = len(targets)
-    probs = softmax(logits)                                    # (T, V)
-    picked = probs[np.arange(T), targets]                      # (T,) p(the right next token)
-    return -np.log(picked).sum() * (1 / T), probs              # a float; (T, V)
+    probs = softmax(logits)                        # (T, V)
+    picked = probs[np.arange(T), targets]          # (T,) p(the right next token)
+    return -np.log(picked).sum() * (1 / T), probs  # a float; (T, V)
 # --8<-- [end:loss]
 
 
@@ -182,7 +215,8 @@ import numpy as np  # np.eye, np.zeros
 
 @lru_cache(maxsize=None)
 def identity(n):
-    """The (n, n) identity matrix, built once per size and shared: nobody may change it."""
+    """The (n, n) identity matrix, built once per size and shared: nobody may change
+    it."""
     eye = np.eye(n)        # (n, n)
     eye.flags.writeable = False
     return eye
@@ -194,57 +228,78 @@ def one_hot(ids, n):
 
 
 def backward(P, config, cache, probs, targets):
-    """Every parameter's gradient, by formula: each forward line, undone in reverse order.
+    """Every parameter's gradient, by formula: each forward line, undone in reverse
+    order.
 
-    For y = x @ w.T the gradients are dx = dy @ w and dw = dy.T @ x; a residual x + f(x) passes
-    its gradient to both branches; everything else is spelled out where it happens.
+    For y = x @ w.T the gradients are dx = dy @ w and dw = dy.T @ x; a residual x +
+    f(x) passes its gradient to both branches; everything else is spelled out where
+    it happens.
     """
     T, C, H, D = len(targets), config.n_embd, config.n_head, config.head_dim
     grads = dict.fromkeys(P)  # the same names, in the same order, as the weights
 
-    # loss = mean_t -log softmax(logits_t)[target_t]  =>  dlogits = (probs - one_hot(targets)) / T
+    # loss = mean_t -log softmax(logits_t)[target_t]  =>  dlogits = (probs -
+    # one_hot(targets)) / T
     dlogits = (probs - one_hot(targets, len(P["wte"]))) * (1 / T)   # (T, V)
-    grads["lm_head"] = dlogits.T @ cache["x_out"]            # (V, T) @ (T, C) -> (V, C)
-    dx = dlogits @ P["lm_head"]                              # (T, V) @ (V, C) -> (T, C)
+    grads["lm_head"] = dlogits.T @ cache["x_out"]  # (V, T) @ (T, C) -> (V, C)
+    dx = dlogits @ P["lm_head"]                    # (T, V) @ (V, C) -> (T, C)
 
     for li in reversed(range(config.n_layer)):
         layer = cache["layers"][li]
         # MLP, backwards: x_out = fc2(relu(fc1(rmsnorm(x_in)))) + x_in
-        grads[f"layer{li}.mlp_fc2"] = dx.T @ layer["h"]                       # (C, T) @ (T, 4C) -> (C, 4C)
-        dh = (dx @ P[f"layer{li}.mlp_fc2"]) * (layer["h_pre"] > 0)            # (T, 4C) relu passes where it was > 0
-        grads[f"layer{li}.mlp_fc1"] = dh.T @ layer["xn2"]                     # (4C, T) @ (T, C) -> (4C, C)
-        dxn2 = dh @ P[f"layer{li}.mlp_fc1"]                                   # (T, 4C) @ (4C, C) -> (T, C)
-        dx = dx + rmsnorm_backward(dxn2, layer["xn2"], layer["scale2"])       # (T, C) residual + MLP branch
+        # (C, T) @ (T, 4C) -> (C, 4C)
+        grads[f"layer{li}.mlp_fc2"] = dx.T @ layer["h"]
+        # (T, 4C) relu passes where it was > 0
+        dh = (dx @ P[f"layer{li}.mlp_fc2"]) * (layer["h_pre"] > 0)
+        # (4C, T) @ (T, C) -> (4C, C)
+        grads[f"layer{li}.mlp_fc1"] = dh.T @ layer["xn2"]
+        # (T, 4C) @ (4C, C) -> (T, C)
+        dxn2 = dh @ P[f"layer{li}.mlp_fc1"]
+        # (T, C) residual + MLP branch
+        dx = dx + rmsnorm_backward(dxn2, layer["xn2"], layer["scale2"])
 
-        # Attention, backwards: x_out = wo(heads) + x_in, heads = softmax(q k^T / sqrt(D) + mask) v
-        grads[f"layer{li}.attn_wo"] = dx.T @ layer["heads"]                   # (C, T) @ (T, C) -> (C, C)
-        dheads = dx @ P[f"layer{li}.attn_wo"]                                 # (T, C)
-        dheads = dheads.reshape(T, H, D).transpose(1, 0, 2)                   # (H, T, D)
-        attn, q, k, v = layer["attn"], layer["q"], layer["k"], layer["v"]    # (H, T, T); (H, T, D) each
-        dattn = dheads @ v.transpose(0, 2, 1)                                 # (H, T, D) @ (H, D, T) -> (H, T, T)
-        dv = attn.transpose(0, 2, 1) @ dheads                                 # (H, T, T) @ (H, T, D) -> (H, T, D)
-        # softmax, backwards: dscore_ts = a_ts * (da_ts - sum_s' a_ts' da_ts'); masked a_ts = 0
-        dscores = attn * (dattn - (dattn * attn).sum(axis=-1, keepdims=True))  # (H, T, T)
-        dscores *= 1 / D**0.5                                                 # (H, T, T)
-        dq = dscores @ k                                                      # (H, T, T) @ (H, T, D) -> (H, T, D)
-        dk = dscores.transpose(0, 2, 1) @ q                                   # (H, T, T) @ (H, T, D) -> (H, T, D)
-        dq = dq.transpose(1, 0, 2).reshape(T, C)                              # (T, C) heads side by side again
-        dk = dk.transpose(1, 0, 2).reshape(T, C)                              # (T, C)
-        dv = dv.transpose(1, 0, 2).reshape(T, C)                              # (T, C)
-        xn = layer["xn"]                                                      # (T, C)
-        grads[f"layer{li}.attn_wq"] = dq.T @ xn                               # (C, T) @ (T, C) -> (C, C)
-        grads[f"layer{li}.attn_wk"] = dk.T @ xn                               # (C, C)
-        grads[f"layer{li}.attn_wv"] = dv.T @ xn                               # (C, C)
-        dxn = (dq @ P[f"layer{li}.attn_wq"] + dk @ P[f"layer{li}.attn_wk"]    # (T, C) xn feeds q, k and v:
-               + dv @ P[f"layer{li}.attn_wv"])                                # its gradient is the sum of the three
-        dx = dx + rmsnorm_backward(dxn, layer["xn"], layer["scale1"])         # (T, C) residual + attention branch
+        # Attention, backwards: x_out = wo(heads) + x_in, heads = softmax(q k^T /
+        # sqrt(D) + mask) v (C, T) @ (T, C) -> (C, C)
+        grads[f"layer{li}.attn_wo"] = dx.T @ layer["heads"]
+        dheads = dx @ P[f"layer{li}.attn_wo"]                # (T, C)
+        dheads = dheads.reshape(T, H, D).transpose(1, 0, 2)  # (H, T, D)
+        # (H, T, T); (H, T, D) each
+        attn, q, k, v = layer["attn"], layer["q"], layer["k"], layer["v"]
+        dattn = dheads @ v.transpose(0, 2, 1)  # (H, T, D) @ (H, D, T) -> (H, T, T)
+        dv = attn.transpose(0, 2, 1) @ dheads  # (H, T, T) @ (H, T, D) -> (H, T, D)
+        # softmax, backwards: dscore_ts = a_ts * (da_ts - sum_s' a_ts' da_ts');
+        # masked a_ts = 0 (H, T, T)
+        dscores = attn * (dattn - (dattn * attn).sum(axis=-1, keepdims=True))
+        # (H, T, T)
+        dscores *= 1 / D**0.5
+        # (H, T, T) @ (H, T, D) -> (H, T, D)
+        dq = dscores @ k
+        # (H, T, T) @ (H, T, D) -> (H, T, D)
+        dk = dscores.transpose(0, 2, 1) @ q
+        # (T, C) heads side by side again
+        dq = dq.transpose(1, 0, 2).reshape(T, C)
+        dk = dk.transpose(1, 0, 2).reshape(T, C)                            # (T, C)
+        dv = dv.transpose(1, 0, 2).reshape(T, C)                            # (T, C)
+        xn = layer["xn"]                                                    # (T, C)
+        # (C, T) @ (T, C) -> (C, C)
+        grads[f"layer{li}.attn_wq"] = dq.T @ xn
+        grads[f"layer{li}.attn_wk"] = dk.T @ xn                             # (C, C)
+        grads[f"layer{li}.attn_wv"] = dv.T @ xn                             # (C, C)
+        # (T, C) xn feeds q, k and v:
+        dxn = (dq @ P[f"layer{li}.attn_wq"] + dk @ P[f"layer{li}.attn_wk"]
+               # its gradient is the sum of the three
+               + dv @ P[f"layer{li}.attn_wv"])
+        # (T, C) residual + attention branch
+        dx = dx + rmsnorm_backward(dxn, layer["xn"], layer["scale1"])
 
     # Embedding, backwards: x = rmsnorm(wte[tokens] + wpe[:T])
-    dx_embed = rmsnorm_backward(dx, cache["x"], cache["embed_scale"])        # (T, C)
-    tokens_one_hot = one_hot(cache["tokens"], len(P["wte"]))                  # (T, V)
-    grads["wte"] = tokens_one_hot.T @ dx_embed                                # (V, T) @ (T, C) -> (V, C) a repeated token sums its rows
-    grads["wpe"] = np.zeros(P["wpe"].shape)                                   # (block_size, C) unused positions get 0
-    grads["wpe"][:T] = dx_embed                                               # (T, C)
+    dx_embed = rmsnorm_backward(dx, cache["x"], cache["embed_scale"])  # (T, C)
+    tokens_one_hot = one_hot(cache["tokens"], len(P["wte"]))  # (T, V)
+    # (V, T) @ (T, C) -> (V, C) a repeated token sums its rows
+    grads["wte"] = tokens_one_hot.T @ dx_embed
+    # (block_size, C) unused positions get 0
+    grads["wpe"] = np.zeros(P["wpe"].shape)
+    grads["wpe"][:T] = dx_embed                               # (T, C)
     return grads
 # --8<-- [end:backward]
 
@@ -253,8 +308,8 @@ def backward(P, config, cache, probs, targets):
 def loss_and_grads(P, config, tokens):
     """The loss on one document and every parameter's gradient; nothing is updated.
 
-    tokens is the whole document, BOS name BOS; like document_loss, it predicts at most
-    block_size positions and drops the rest.
+    tokens is the whole document, BOS name BOS; like document_loss, it predicts at
+    most block_size positions and drops the rest.
     """
     n = min(config.block_size, len(tokens) - 1)   # positions to predict
     inputs, targets = tokens[:n], tokens[1 : n + 1]
@@ -265,37 +320,51 @@ def loss_and_grads(P, config, tokens):
 
 
 # --8<-- [start:adam]
-import numpy as np  # np.concatenate, np.empty_like, and out=, to write results into existing arrays
+# np.concatenate, np.empty_like, and out=, to write results into existing arrays
+import numpy as np
 
 
 def adam_update(P, grads, M, V, step, num_steps, opt):
-    """One Adam step on all N parameters at once, in place: the scalar formula, in the same order.
+    """One Adam step on all N parameters at once, in place: the scalar formula, in
+    the same order.
 
-    The temporaries go into two (N,) arrays (out=) rather than ten new ones: on a big model,
-    fresh memory for every temporary costs more than the arithmetic done in it.
+    The temporaries go into two (N,) arrays (out=) rather than ten new ones: on a
+    big model, fresh memory for every temporary costs more than the arithmetic done
+    in it.
     """
-    buffer = flat_buffer(P)                                                   # (N,) every weight
+    buffer = flat_buffer(P)  # (N,) every weight
     if buffer.shape != M.shape:
         raise ValueError(f"{buffer.size} parameters but {M.size} moments")
-    g = np.concatenate([grad.ravel() for grad in grads.values()])            # (N,) same order as buffer
-    tmp = np.empty_like(g)                                                   # (N,) scratch
-    lr_t = opt.learning_rate * (1 - step / num_steps)                        # linear decay
-    M *= opt.beta1                                                           # (N,) m = beta1 * m
-    M += np.multiply(1 - opt.beta1, g, out=tmp)                              # (N,)   + (1 - beta1) * g
-    V *= opt.beta2                                                           # (N,) v = beta2 * v
-    V += np.multiply(1 - opt.beta2, np.square(g, out=tmp), out=tmp)          # (N,)   + (1 - beta2) * g**2
-    m_hat = np.divide(M, 1 - opt.beta1 ** (step + 1), out=g)                 # (N,) bias correction (g is used up)
-    v_hat = np.divide(V, 1 - opt.beta2 ** (step + 1), out=tmp)               # (N,)
-    update = np.multiply(lr_t, m_hat, out=m_hat)                             # (N,) lr_t * m_hat
-    update /= np.add(np.sqrt(v_hat, out=v_hat), opt.eps, out=v_hat)          # (N,)   / (v_hat**0.5 + eps)
-    buffer -= update                                                         # (N,) a step against the gradient
+    # (N,) same order as buffer
+    g = np.concatenate([grad.ravel() for grad in grads.values()])
+    tmp = np.empty_like(g)                                           # (N,) scratch
+    lr_t = opt.learning_rate * (1 - step / num_steps)                # linear decay
+    # (N,) m = beta1 * m
+    M *= opt.beta1
+    # (N,)   + (1 - beta1) * g
+    M += np.multiply(1 - opt.beta1, g, out=tmp)
+    # (N,) v = beta2 * v
+    V *= opt.beta2
+    # (N,)   + (1 - beta2) * g**2
+    V += np.multiply(1 - opt.beta2, np.square(g, out=tmp), out=tmp)
+    # (N,) bias correction (g is used up)
+    m_hat = np.divide(M, 1 - opt.beta1 ** (step + 1), out=g)
+    v_hat = np.divide(V, 1 - opt.beta2 ** (step + 1), out=tmp)       # (N,)
+    # (N,) lr_t * m_hat
+    update = np.multiply(lr_t, m_hat, out=m_hat)
+    # (N,)   / (v_hat**0.5 + eps)
+    update /= np.add(np.sqrt(v_hat, out=v_hat), opt.eps, out=v_hat)
+    # (N,) a step against the gradient
+    buffer -= update
 # --8<-- [end:adam]
 
 
 # --8<-- [start:train_step]
 def train_step(P, M, V, config, tokenizer, doc, step, num_steps, opt):
-    """One full step on one document: forward, backward by formula, Adam. Returns the loss."""
-    tokens = [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]  # BOS name BOS
+    """One full step on one document: forward, backward by formula, Adam. Returns
+    the loss."""
+    # BOS name BOS
+    tokens = [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]
     loss, grads = loss_and_grads(P, config, tokens)
     adam_update(P, grads, M, V, step, num_steps, opt)
     return loss
@@ -306,13 +375,16 @@ def train_step(P, M, V, config, tokenizer, doc, step, num_steps, opt):
 def sample(P, config, tokenizer, rng, temperature=0.5):
     """Generate one name, drawing from rng exactly as the scalar sample() does.
 
-    No KV cache: each step runs the whole prefix through forward() again and keeps the last row.
+    No KV cache: each step runs the whole prefix through forward() again and keeps
+    the last row.
     """
     ids = [tokenizer.bos]
     for _ in range(config.block_size):
-        logits, _ = forward(P, config, ids)                 # (len(ids), V)
-        probs = softmax(logits[-1] * (1 / temperature))     # (V,) the scalar divides the same way
-        token_id = rng.choices(range(tokenizer.vocab_size), weights=probs.tolist())[0]
+        logits, _ = forward(P, config, ids)              # (len(ids), V)
+        # (V,) the scalar divides the same way
+        probs = softmax(logits[-1] * (1 / temperature))
+        token_id = rng.choices(range(tokenizer.vocab_size),
+                               weights=probs.tolist())[0]
         if token_id == tokenizer.bos:  # the model says the name is finished
             break
         ids.append(token_id)
