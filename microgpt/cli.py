@@ -224,7 +224,8 @@ def vectorized_engine(ckpt, config, tokenizer, opt):
     P, M, V = vectorized.pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
 
     def step(i, doc, num_steps):
-        return vectorized.train_step(P, M, V, config, tokenizer, doc, i, num_steps, opt)
+        with vectorized.np.errstate(all="ignore"):  # a diverging run: train() says it, once
+            return vectorized.train_step(P, M, V, config, tokenizer, doc, i, num_steps, opt)
 
     def export():
         return vectorized.unpack(P, M, V)
@@ -247,7 +248,15 @@ def train(args):
     progress = Progress(ckpt["step"], args.steps) if sys.stderr.isatty() else None
     with stop:
         for step in range(ckpt["step"], args.steps):
-            loss = step_fn(step, docs[step % len(docs)], args.steps)
+            try:
+                loss = step_fn(step, docs[step % len(docs)], args.steps)
+            except (OverflowError, ZeroDivisionError, ValueError) as e:  # exp too big, log(0)
+                if isinstance(e, ValueError) and str(e) != "math domain error":
+                    raise
+                loss = math.nan
+            if not math.isfinite(loss):  # too large a --lr: nothing is learnt any more
+                message = f"training diverged at step {step + 1} (loss {loss}): try a smaller --lr"
+                raise UsageError(message)
             ckpt["losses"].append(loss)
             ckpt["step"] = step + 1
             print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", flush=True)  # `| tee log` sees it now

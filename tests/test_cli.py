@@ -335,6 +335,21 @@ def test_checkpoint_with_a_field_of_the_wrong_type(case_folder, case):
     assert_one_line_error(case_folder, args, ["odd.json"])
 
 
+@pytest.mark.parametrize("engine", ["scalar", "vectorized"])
+def test_a_diverging_run_is_one_line_and_saves_nothing(case_folder, engine):
+    # A finite --lr, but so large that the loss is NaN or inf after a step or two (or math.log
+    # meets a probability of 0): there is nothing worth saving, and no traceback or warning.
+    before = snapshot(case_folder)
+    result = microgpt("train", *TRAIN, "--steps", "5", "--lr", "1000", "--engine", engine,
+                      cwd=case_folder)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("microgpt: error: training diverged at step ")
+    assert "--lr" in lines[0]
+    assert 1 <= len(step_lines(result.stdout)) < 5
+    assert snapshot(case_folder) == before  # ck.json, the --out, as it was
+
+
 def test_out_into_a_missing_folder_fails_before_training(tmp_path):
     # The default model on the bundled names for 1000 steps would take minutes: a quick failure
     # with no step line shows that the folder was checked first. 5 s is generous for start-up.
