@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from site_fixtures import ROOT
-from test_browser import TIMEOUT_MS, VIEWS, Tab, browser  # noqa: F401  (browser: a fixture)
+from test_browser import VIEWS, Tab, browser, click_nav_link  # noqa: F401  (browser: a fixture)
 from test_figures import figures, package_probs
 
 from microgpt.engine import Value
@@ -79,6 +79,22 @@ def test_a_page_nobody_touches_loads_nothing_for_its_figures(tab):
     tab.page.locator('[data-figure="next-letter"]').scroll_into_view_if_needed()
     tab.page.wait_for_selector('[data-figure="next-letter"] tr[data-token]', timeout=PYTHON_MS)
     assert any("figures.js" in u for u in requests) and any("pyodide" in u for u in requests)
+    assert_clean(tab)
+
+
+def test_figures_after_instant_navigation(tab):
+    """A figure on a page reached by Material's instant navigation (no reload) still works,
+    and the figures of the next page share the same Python."""
+    tab.page.goto(tab.site.url + "act-1-world/")
+    click_nav_link(tab.page, tab.site.url + "act-3-mind/")
+    tab.page.wait_for_url(tab.site.url + "act-3-mind/")
+    tab.page.locator('[data-figure="next-letter"]').scroll_into_view_if_needed()
+    wait_for(tab, "next-letter", "prefix", "chr")
+    click_nav_link(tab.page, tab.site.url + "act-5-voice/")
+    tab.page.wait_for_url(tab.site.url + "act-5-voice/")
+    tab.page.locator('[data-figure="temperature"]').scroll_into_view_if_needed()
+    wait_for(tab, "temperature", "temperature", "0.5")
+    assert tab.page.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
     assert_clean(tab)
 
 
