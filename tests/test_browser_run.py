@@ -42,7 +42,18 @@ def desktop(browser, site):  # noqa: F811
     tab.context.close()
 
 
+# What a reader does to see a block folded away: open its collapsible block, pick its tab.
+REVEAL = """el => {
+  for (let d = el.closest("details"); d; d = d.parentElement.closest("details")) d.open = true
+  for (let tab = el.closest(".tabbed-block"); tab; tab = tab.parentElement.closest(".tabbed-block")) {
+    const index = [...tab.parentElement.children].indexOf(tab)
+    tab.closest(".tabbed-set").querySelectorAll(":scope > input")[index].click()
+  }
+}"""
+
+
 def run_block(tab, block, timeout=RUN_TIMEOUT_MS):
+    block.evaluate(REVEAL)
     block.get_by_role("button", name="Run", exact=True).click()
     tab.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=timeout)
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
