@@ -267,8 +267,10 @@ OPEN_SHADOW_ROOTS = """
 # --- What a page shows in the browser -------------------------------------------------
 # The tests and benchmarks/page_weight.py both wait on RENDERED, then read RENDER_STATE.
 
-# Images marked loading=lazy load only near the viewport; the checks want them all.
-LOAD_LAZY_IMAGES = "document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' })"
+# Images marked loading=lazy load only near the viewport, and so do mermaid diagrams
+# (docs/javascripts/mermaid-loader.js draws them all when a print begins); the checks want them all.
+LOAD_LAZY_IMAGES = ("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' });"
+                    " window.dispatchEvent(new Event('beforeprint'))")
 
 # The state of the page's rendering work. Mermaid node shapes differ per diagram type;
 # a diagram of a type not listed here is still counted by its text labels.
