@@ -70,6 +70,7 @@
       block.output.className = "run-output"
       block.output.setAttribute("data-run-output", "")
       block.output.tabIndex = 0
+      block.output.setAttribute("role", "region") // a <pre> may carry a name only with a role (axe: aria-prohibited-attr)
       block.output.setAttribute("aria-label", "What the code printed in your browser")
       block.output.hidden = true
       element.append(bar, block.output)
