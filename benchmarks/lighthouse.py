@@ -1,0 +1,152 @@
+"""Benchmark: Lighthouse's four scores and the page weight of every page, phone and desktop.
+
+    python benchmarks/lighthouse.py                      # build the site into a scratch folder, then audit
+    python benchmarks/lighthouse.py --site /tmp/site-x   # audit a site already built (its canonical
+                                                         # links then name another host: SEO may drop)
+    python benchmarks/lighthouse.py --page act-3-mind/ --preset mobile   # one page while iterating
+
+Lighthouse (npm, node_modules/.bin/lighthouse, from `npm ci`) drives headless Chromium
+(/usr/bin/chromium, or CHROMIUM=...) against the site served on 127.0.0.1 only, gzip on,
+the way a static host serves it (the server of benchmarks/page_weight.py). Every request
+to another site fails, so the figures are the offline site's. "mobile" is Lighthouse's
+default preset (a mid-range phone, throttled CPU and network, simulated); "desktop" is
+`--preset=desktop`. One run per page and preset: expect a few points of noise on a busy
+machine. Each run takes 10-30 s on 2 cores; the whole set of pages takes a while.
+
+Prints one line per page and preset: performance, accessibility, best practices, SEO
+(0-100), the page weight (bytes over the wire, Lighthouse's total-byte-weight) and the
+number of DOM elements; writes them to benchmarks/results/lighthouse.json (--out).
+Exit status 1 if any page misses a target (TARGETS below), 2 on bad input.
+"""
+
+import argparse  # the command line
+import datetime  # datetime.datetime.now, to date the results
+import json  # json.loads of Lighthouse's report, json.dumps of ours
+import platform  # platform.platform: the machine's description
+import subprocess  # subprocess.run, for the Lighthouse CLI
+import sys  # sys.path, for tests/site_fixtures.py and page_weight.py; sys.exit
+import tempfile  # tempfile.TemporaryDirectory, for a fresh build
+from pathlib import Path  # Path, for the site, the CLI and the results
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from page_weight import GzipHandler  # noqa: E402  gzip like a static host
+from site_fixtures import CHROMIUM, LocalServer, build_site, nav_pages  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+RESULTS = ROOT / "benchmarks" / "results" / "lighthouse.json"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+PRESETS = ("mobile", "desktop")
+# Issue 11's targets: the lowest score each category may have, per preset.
+TARGETS = {
+    "mobile": {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100},
+    "desktop": {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100},
+}
+CHROME_FLAGS = " ".join([
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    # Offline: every host name other than 127.0.0.1 resolves to nothing.
+    '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"',
+])
+
+
+def audit(url, preset):
+    """Lighthouse's report (a dict) for one page and preset."""
+    command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
+               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    done = subprocess.run(command, capture_output=True, text=True, env={"CHROME_PATH": str(CHROMIUM), "PATH": "/usr/bin:/bin"})
+    if done.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url} ({preset}): {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout)
+
+
+def summary(report, page, preset):
+    """The figures we keep from one Lighthouse report."""
+    audits = report["audits"]
+    scores = {name: round(100 * report["categories"][name]["score"]) for name in CATEGORIES}
+    failed = sorted(
+        key for name in CATEGORIES for key in (ref["id"] for ref in report["categories"][name]["auditRefs"] if ref["weight"] > 0)
+        if name != "performance" and audits[key]["score"] is not None and audits[key]["score"] < 1
+    )
+    metrics = {key: round(audits[key]["numericValue"]) for key in (
+        "first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "speed-index") if key in audits}
+    missed = [name for name in CATEGORIES if scores[name] < TARGETS[preset][name]]
+    return {
+        "page": page, "preset": preset, **scores,
+        "bytes": round(audits["total-byte-weight"]["numericValue"]),
+        "dom_elements": round(audits["dom-size"]["numericValue"]) if "dom-size" in audits else None,
+        **{f"{key}_ms": value for key, value in metrics.items()},
+        "failed_audits": failed,
+        "missed_targets": missed,
+    }
+
+
+def run(server, pages, presets, out):
+    rows = []
+    version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
+    chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
+
+    def write():  # after every run, so an interrupted benchmark keeps what it measured
+        result = {
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "machine": {"platform": platform.platform(), "lighthouse": version, "chromium": chromium},
+            "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (benchmarks/page_weight.py's server), no other host reachable",
+            "units": {"scores": "0-100", "bytes": "Lighthouse total-byte-weight, over the wire", "*_ms": "Lighthouse's simulated metrics"},
+            "targets": TARGETS,
+            "pages": rows,
+        }
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+    with server:
+        for page in pages:
+            for preset in presets:
+                row = summary(audit(server.url + page, preset), "/" + page, preset)
+                rows.append(row)
+                write()
+                print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3}  a11y {row['accessibility']:>3}  "
+                      f"bp {row['best-practices']:>3}  seo {row['seo']:>3}  {row['bytes'] / 1024:>7.0f} KiB  "
+                      f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms"
+                      + (f"  failed: {', '.join(row['failed_audits'])}" if row["failed_audits"] else ""), flush=True)
+    missed = [f"{r['page']} ({r['preset']}): {', '.join(r['missed_targets'])}" for r in rows if r["missed_targets"]]
+    print(f"wrote {out}; " + (f"{len(missed)} of {len(rows)} runs miss a target:\n  " + "\n  ".join(missed) if missed
+                              else f"all {len(rows)} runs meet the targets"))
+    return 1 if missed else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site to audit (default: build one now)")
+    parser.add_argument("--page", action="append", help="a page address relative to the site root, e.g. act-3-mind/ "
+                        "or '' for the home page (repeatable; default: every page of the nav)")
+    parser.add_argument("--preset", choices=PRESETS, action="append", help="mobile or desktop (default: both)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    known = [url for url, _ in nav_pages()]
+    pages = args.page if args.page is not None else known
+    unknown = [p for p in pages if p not in known]
+    if unknown:
+        print(f"lighthouse.py: no page {unknown[0]!r} in the nav (pages: {', '.join(repr(p) for p in known)})", file=sys.stderr)
+        return 2
+    if args.site is not None and not (args.site / "index.html").is_file():
+        print(f"lighthouse.py: {args.site} is not a built site (no index.html)", file=sys.stderr)
+        return 2
+    if not LIGHTHOUSE.exists():
+        print(f"lighthouse.py: no {LIGHTHOUSE.relative_to(ROOT)}: run `npm ci` first", file=sys.stderr)
+        return 2
+    presets = args.preset or list(PRESETS)
+    if args.site is not None:
+        return run(LocalServer(args.site, handler=GzipHandler), pages, presets, args.out)
+    with tempfile.TemporaryDirectory(prefix="microgpt-lighthouse-") as scratch:
+        # Built for the address it is served from (canonical links, sitemap), like the tests' site.
+        server = LocalServer(scratch, handler=GzipHandler)
+        build_site(Path(scratch), server.url)
+        return run(server, pages, presets, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
