@@ -330,7 +330,11 @@ class Progress:
 def print_samples(state_dict, config, tokenizer, rng, num, temperature):
     print("\n--- inference (new, hallucinated names) ---")
     for i in range(num):
-        print(f"sample {i + 1:2d}: {sample(state_dict, config, tokenizer, rng, temperature)}")
+        try:
+            name = sample(state_dict, config, tokenizer, rng, temperature)
+        except (OverflowError, ValueError):  # scores / temperature beyond a float: inf, nan
+            raise UsageError(f"--temperature {temperature} is too small to divide by") from None
+        print(f"sample {i + 1:2d}: {name}")
 
 
 def sample_command(args):

@@ -335,6 +335,17 @@ def test_checkpoint_with_a_field_of_the_wrong_type(case_folder, case):
     assert_one_line_error(case_folder, args, ["odd.json"])
 
 
+@pytest.mark.parametrize("tiny", ["1e-320", "5e-324"])
+def test_a_temperature_too_small_to_divide_by(case_folder, tiny):
+    # Finite and above 0, but 1/T overflows a float, so no score can be divided: one line.
+    before = snapshot(case_folder)
+    result = microgpt("sample", "--checkpoint", "ck.json", "--temperature", tiny, cwd=case_folder)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"microgpt: error: --temperature {float(tiny)} is too small to divide by\n"
+    assert result.stdout == "\n--- inference (new, hallucinated names) ---\n"  # no name yet
+    assert snapshot(case_folder) == before
+
+
 @pytest.mark.parametrize("engine", ["scalar", "vectorized"])
 def test_a_diverging_run_is_one_line_and_saves_nothing(case_folder, engine):
     # A finite --lr, but so large that the loss is NaN or inf after a step or two (or math.log
