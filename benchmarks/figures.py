@@ -1,0 +1,141 @@
+"""Benchmark: how long each live figure takes to update after an input, in headless Chromium.
+
+    python benchmarks/figures.py              # build the site into a scratch folder, then measure
+    python benchmarks/figures.py --site DIR   # measure a site already built (mkdocs build -d DIR)
+
+Each figure is opened on its page, brought into view (which starts the page's Python, cold:
+Pyodide, the package and the reference checkpoint), then given a few inputs. For each input it
+reports the time from the input to the moment the figure has drawn the new numbers (measured
+in the page), and the part of it spent in Python (the figure's data-update-ms: the
+session.call round trip). Native times of the same figures.py calls in this CPython are given
+beside them, as a ratio measured in the same run. Writes benchmarks/results/figures.json. Each page is a full load, so a new Python (cold).
+On a busy machine every number grows; the ratios are the steadier figure.
+"""
+
+import argparse  # --site, --out
+import json  # the results file
+import sys  # sys.path, to reuse the tests' site helpers and docs/live
+import tempfile  # a scratch folder for the build
+import time  # time.perf_counter, for the native calls
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "docs" / "live")]
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from site_fixtures import LocalServer, build_site, launch_chromium  # noqa: E402
+
+import figures  # noqa: E402
+
+WAIT_MS = 180_000
+
+# figure, page, what to do, the dataset key and value that mean "drawn", the native call
+CASES = [
+    ("next-letter", "act-3-mind/", "type 'e'", "input[type=text]", "e", "prefix", "e",
+     lambda: figures.next_letter("e")),
+    ("next-letter", "act-3-mind/", "type 'emm'", "input[type=text]", "emm", "prefix", "emm",
+     lambda: figures.next_letter("emm")),
+    ("attention", "act-3-mind/", "type 'anna'", "input[type=text]", "anna", "name", "anna",
+     lambda: figures.attention("anna")),
+    ("attention", "act-3-mind/", "type 'maximilian'", "input[type=text]", "maximilian", "name", "maximilian",
+     lambda: figures.attention("maximilian")),
+    ("temperature", "act-5-voice/", "slider to 1.0", "input[type=range]", "1", "temperature", "1",
+     lambda: figures.temperature(1.0, 20, 42)),
+    ("backward", "act-2-engine/", "build (a * b + a).exp() / b", "[data-input=expression]",
+     "(a * b + a).exp() / b", None, None, lambda: figures.backward_steps("(a * b + a).exp() / b")),
+]
+
+
+def drawn(page, name, key, value):
+    page.wait_for_function(
+        "([n, k, v]) => document.querySelector(`[data-figure=\"${n}\"]`).dataset[k] === v",
+        arg=[name, key, value], timeout=WAIT_MS)
+
+
+def measure(site_url):
+    rows = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        opened = None
+        for name, url, what, selector, text, key, value, native in CASES:
+            if url != opened:
+                page.goto(site_url + url)
+                opened = url
+            fig = page.locator(f'[data-figure="{name}"]')
+            if not fig.get_attribute("data-active"):
+                start = time.perf_counter()
+                fig.scroll_into_view_if_needed()
+                page.wait_for_function(
+                    "n => document.querySelector(`[data-figure=\"${n}\"]`).dataset.updateMs", arg=name,
+                    timeout=WAIT_MS)
+                rows.append({"figure": name, "input": "first view (starts Python if cold)",
+                             "browser_ms": round(1000 * (time.perf_counter() - start))})
+            box = fig.locator(selector)
+            if key is None:  # the backward figure: a new expression, then Build
+                box.fill(text)
+                start = time.perf_counter()
+                fig.locator("button[type=submit]").click()
+                page.wait_for_function(
+                    "() => document.querySelector('[data-figure=backward]').dataset.at === '0' &&"
+                    " !document.querySelector('[data-figure=backward] [data-step=next]').disabled"
+                    " && document.querySelector('[data-figure=backward] [data-status]').textContent.startsWith('Press')",
+                    timeout=WAIT_MS)
+            else:
+                start = time.perf_counter()
+                box.fill(text)
+                drawn(page, name, key, value)
+            elapsed = round(1000 * (time.perf_counter() - start))
+            python_ms = int(fig.get_attribute("data-update-ms"))
+            native()  # once untimed: the checkpoint is read and cached on first use, as in the page
+            t = time.perf_counter()
+            native()
+            native_ms = round(1000 * (time.perf_counter() - t), 1)
+            rows.append({"figure": name, "input": what, "browser_ms": elapsed, "python_ms": python_ms,
+                         "native_ms": native_ms, "ratio": round(python_ms / native_ms, 1) if native_ms else None})
+        # training: one chunk of 5 steps, as the figure runs it
+        page.goto(site_url + "act-4-training/")
+        fig = page.locator('[data-figure="train"]')
+        fig.scroll_into_view_if_needed()
+        fig.locator("input[name=steps]").fill("20")
+        start = time.perf_counter()
+        fig.locator("button[type=submit]").click()
+        drawn(page, "train", "trained", "20")
+        elapsed = round(1000 * (time.perf_counter() - start))
+        t = time.perf_counter()
+        figures.train_start(steps=20)
+        while not figures.train_chunk(5)["finished"]:
+            pass
+        figures.train_samples(5)
+        figures.train_keep()
+        native_ms = round(1000 * (time.perf_counter() - t))
+        figures.use_reference()
+        rows.append({"figure": "train", "input": "20 steps in chunks of 5, samples, keep",
+                     "browser_ms": elapsed, "native_ms": native_ms,
+                     "ratio": round(elapsed / native_ms, 1)})
+        browser.close()
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="a site already built (default: build one)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "figures.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = args.site or Path(scratch)
+        with LocalServer(directory) as server:
+            if args.site is None:
+                build_site(directory, server.url)
+            rows = measure(server.url)
+    print(f"{'figure':<12} {'input':<42} {'browser ms':>10} {'python ms':>9} {'native ms':>9} {'ratio':>5}")
+    for r in rows:
+        print(f"{r['figure']:<12} {r['input']:<42} {r['browser_ms']:>10} {r.get('python_ms', ''):>9} "
+              f"{r.get('native_ms', ''):>9} {r.get('ratio') or '':>5}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"rows": rows}, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
