@@ -256,7 +256,7 @@ def on_page_content(html_text, page, config, files):
 # site-side Python of docs/live/ (figures, exercises).
 
 REPOSITORY_FILES = ["microgpt/**/*.py", "microgpt/names.txt", "data/names.txt",
-                    "docs/checkpoints/*.json", "docs/live/**/*.py"]
+                    "docs/checkpoints/*", "docs/live/**/*.py"]
 REPOSITORY_ZIP = "runtime/repository.zip"
 
 

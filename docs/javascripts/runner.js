@@ -122,7 +122,9 @@
     if (expected !== null) {
       const same = block.output.textContent.replace(/\n$/, "") === expected.replace(/\n$/, "")
       block.element.dataset.runMatch = same
-      note += same ? " Same as the page's output below." : " Differs from the page's output below."
+      note += same ? " Same as the page's output below."
+        : " Differs from the page's output below: your browser's Python (Pyodide, Python 3.14) can" +
+          " round exp, log and powers differently in the last bit, and word some errors differently."
     }
     if (!block.output.textContent) {
       block.output.hidden = true
