@@ -127,7 +127,8 @@ def checkpoint_variant(path, change):
     """The text of the checkpoint at path, after change(ckpt_dict)."""
     ckpt = json.loads(Path(path).read_text(encoding="utf-8"))
     change(ckpt)
-    return json.dumps(ckpt).replace('"1e999"', "1e999")  # a JSON number json.dumps cannot write
+    # "raw:TEXT" becomes TEXT itself: JSON that json.dumps cannot write, such as 1e999
+    return re.sub(r'"raw:([^"]*)"', r"\1", json.dumps(ckpt))
 
 
 def write_checkpoint_variant(tmp_path, name, change):
@@ -172,13 +173,18 @@ NON_FINITE = {
     "inf_beta2.json": (lambda c: c["adam"].update(beta2=float("inf")), ["adam.beta2", "inf"]),
     "nan_n_embd.json": (lambda c: c["config"].update(n_embd=float("nan")), ["config.n_embd", "nan"]),
     "nan_gauss.json": (lambda c: c["rng_state"].__setitem__(2, float("nan")), ["rng_state[2]"]),
-    "1e999_eps.json": (lambda c: c["adam"].update(eps="1e999"), ["adam.eps", "inf"]),  # see below
+    "1e999_eps.json": (lambda c: c["adam"].update(eps="raw:1e999"), ["adam.eps", "inf"]),
     "huge_int_weight.json": (lambda c: c["weights"]["wpe"][0].__setitem__(0, 10**400),
                              ["weights.wpe[0][0]", "integer too big"]),
     # Finite, but no Adam can run with them: a negative mean of squares, beta 1, a zero rate.
     "negative_adam_v.json": (lambda c: c["adam_v"].__setitem__(3, -1.0), ["adam_v", "negative"]),
     "beta1_one.json": (lambda c: c["adam"].update(beta1=1), ["beta1=1", "betas in [0, 1)"]),
     "lr_zero.json": (lambda c: c["adam"].update(learning_rate=0), ["learning_rate=0"]),
+    "float_seed.json": (lambda c: c.update(seed=1.5), ["seed should be an integer"]),
+    "text_loss.json": (lambda c: c["losses"].__setitem__(0, "low"), ["losses", "list of numbers"]),
+    # Python's json refuses integers of over 4300 digits, and nesting deeper than its stack.
+    "5000_digits.json": (lambda c: c.update(seed="raw:" + "9" * 5000), ["too long a number"]),
+    "deep.json": (lambda c: c.update(extra="raw:" + "[" * 100000 + "]" * 100000), ["too deep"]),
 }
 
 TRAIN = ["--data", "names.txt", *TINY, "--out", "ck.json"]  # --out: a wrong training run would show
