@@ -265,18 +265,23 @@
       const W = 150, H = 64, BW = 120, BH = 46
       const cols = Math.max.apply(null, depth) + 1
       const height = Math.max.apply(null, Object.values(rows))
-      const picture = svg("svg", { viewBox: "0 0 " + (cols * W) + " " + (height * H), role: "img",
+      const TOP = 28 // room for the arcs above the first row
+      const picture = svg("svg", { viewBox: "0 " + (-TOP) + " " + (cols * W) + " " + (height * H + TOP), role: "img",
         "aria-label": "the computation graph; the table below lists every node", class: "mg-graph" })
       picture.style.minWidth = Math.min(cols * W, cols * 100) + "px"
+      picture.style.maxWidth = cols * W + "px"
       function centre(i) { return [pos[i].x * W + BW / 2 + 10, pos[i].y * H + BH / 2 + 8] }
       graph.edges.forEach(function (e) {
         if (e.child >= shown || e.parent >= shown) return
         const a = centre(e.child), b = centre(e.parent)
         const active = step && step.child === e.child && step.parent === e.parent
-        picture.append(svg("line", { x1: a[0] + BW / 2, y1: a[1], x2: b[0] - BW / 2, y2: b[1],
+        // an edge that skips a column arcs over the boxes between, so it never runs through one
+        const x1 = a[0] + BW / 2, x2 = b[0] - BW / 2, span = pos[e.parent].x - pos[e.child].x
+        const lift = span > 1 ? Math.min(a[1], b[1]) - BH / 2 - 14 - a[1] : 0
+        const mx = (x1 + x2) / 2, my = (a[1] + b[1]) / 2 + lift * 2
+        picture.append(svg("path", { d: "M" + x1 + " " + a[1] + " Q" + mx + " " + my + " " + x2 + " " + b[1],
           class: active ? "mg-edge mg-edge--active" : "mg-edge" }))
-        const label = svg("text", { x: (a[0] + BW / 2 + b[0] - BW / 2) / 2, y: (a[1] + b[1]) / 2 - 4,
-          class: "mg-edge-label" })
+        const label = svg("text", { x: mx, y: (a[1] + b[1]) / 2 + lift - 4, class: "mg-edge-label" })
         label.textContent = fmt(e.local)
         picture.append(label)
       })
