@@ -23,9 +23,11 @@ ALLOWED = {
                         "0.01",                       # the nudge of the worked example, with its sum
                         "64",                         # an illustrative setting (n_embd 64), run below
                         "11"},                        # the double-backward sum worked out in the text
-    "act-4-training.md": {"2000"},                   # the flag value of an example command
+    "act-4-training.md": {"2000",                    # the flag value of an example command
+                          "1000"},                   # a test input of an exercise's check
     "act-5-voice.md": {"0.3", "0.7", "0.2", "0.1",    # the three-letter weighting example
-                       "0.5", "1.0", "1.5"},          # the temperatures of the figure (plots.py)
+                       "0.5", "1.0", "1.5",           # the temperatures of the figure (plots.py)
+                       "20000"},                      # the sample size of an exercise's check
     "complete-picture.md": {"12", "768", "2019", "117", "50,257", "1024", "2.3", "2.1", "124",
                             "40",                     # GPT-2's published figures, each cited there
                             "2017", "1706.03762",     # the citation of the transformer paper
