@@ -21,6 +21,7 @@ REVIEWED_HOSTS = {
     "github.com": "the project's repository (header, 'edit this page'), and the code it builds on: micrograd, nanoGPT, GPT-2",
     "gist.github.com": "Andrej Karpathy's original microgpt.py, which the package rewrites one module per act",
     "karpathy.github.io": "Andrej Karpathy's post of 2026-02-12 that explains microgpt.py",
+    "pyodide.org": "Pyodide, the CPython build for the browser that runs the pages' code (served by the site itself)",
     "squidfunk.github.io": "Material for MkDocs, credited in the footer of every page",
     "pypi.org": "the package's own page (installed as microgpt-explained) and the tools it names",
     "arxiv.org": "the papers behind the model (Attention Is All You Need)",
