@@ -252,11 +252,12 @@ def on_page_content(html_text, page, config, files):
 
 # --- The files the in-page Python needs ------------------------------------------
 # What the fences open, at the paths they open them by (relative to the repository
-# root, as in the tests): the package, its data, the reference checkpoint, and the
-# site-side Python of docs/live/ (figures, exercises).
+# root, as in the tests): the package, its data, the reference checkpoint, the saved
+# benchmark results, and the site-side Python of docs/live/ (figures, exercises).
 
 REPOSITORY_FILES = ["microgpt/**/*.py", "microgpt/names.txt", "data/names.txt",
-                    "docs/checkpoints/*", "docs/live/**/*.py"]
+                    "docs/checkpoints/*", "docs/live/**/*.py",
+                    "benchmarks/results/*.json"]
 REPOSITORY_ZIP = "runtime/repository.zip"
 
 
