@@ -1,7 +1,23 @@
 # The built site, served on 127.0.0.1 for the session (tests/site_fixtures.py), and the
 # end-of-run summaries of what the browser tests verified.
+import pytest
 import site_fixtures
-from site_fixtures import site  # noqa: F401
+from site_fixtures import launch_chromium, site  # noqa: F401
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session, shared by every browser test module: a second
+    sync_playwright() in the same process fails ("Sync API inside the asyncio loop")."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield chromium
+        chromium.close()
 
 _ran_in_browser = []  # (blocks run, [reasons of the blocks skipped]) per page
 

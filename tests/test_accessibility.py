@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from site_fixtures import ROOT, nav_pages
-from test_browser import Tab, browser, page_id, wait_until_rendered  # noqa: F401  (browser: the fixture)
+from test_browser import Tab, page_id, wait_until_rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

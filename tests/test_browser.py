@@ -17,14 +17,12 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 from site_fixtures import (
     LOAD_LAZY_IMAGES,
     NOTEBOOK_SUFFIXES,
     OPEN_SHADOW_ROOTS,
     RENDER_STATE,
     RENDERED,
-    launch_chromium,
     nav_pages,
     rendering_work,
 )
@@ -52,15 +50,7 @@ def page_id(url):
 
 # --- The browser and one fresh context per test ----------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except RuntimeError as error:
-            pytest.fail(str(error), pytrace=False)
-        yield chromium
-        chromium.close()
+# The `browser` fixture (one Chromium for the session) is in tests/conftest.py.
 
 
 @pytest.fixture(params=list(VIEWS))

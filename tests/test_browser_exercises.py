@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from site_fixtures import ROOT
-from test_browser import Tab, browser  # noqa: F401  (the browser fixture)
+from test_browser import Tab
 
 sys.path.insert(0, str(ROOT / "docs" / "live"))
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 from site_fixtures import ROOT
-from test_browser import VIEWS, Tab, browser, click_nav_link  # noqa: F401  (browser: a fixture)
+from test_browser import VIEWS, Tab, click_nav_link
 from test_figures import figures, package_probs
 
 from microgpt.engine import Value

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from site_fixtures import ROOT, nav_pages
-from test_browser import TIMEOUT_MS, Tab, browser  # noqa: F401  (the browser fixture)
+from test_browser import TIMEOUT_MS, Tab
 
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
 import fences  # noqa: E402
