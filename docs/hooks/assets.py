@@ -1,10 +1,11 @@
-"""Serve mermaid, KaTeX and Pyodide from the site itself, so that no page needs a CDN.
+"""Serve KaTeX and Pyodide from the site itself, so that no page needs a CDN.
 
 The files come from node_modules (installed by `npm ci` from package-lock.json)
 and are added to the build under vendor/. Nothing vendored is committed.
 
 The small loaders in docs/javascripts/ fetch these files only on pages that
-have a diagram or maths. The last check below fails the build if any page
+have maths, or at a reader's first Run. Mermaid is not served at all: diagrams are
+drawn ahead of time into SVG (docs/hooks/diagrams.py). The last check below fails the build if any page
 would still make the browser fetch a script, stylesheet or font from elsewhere.
 """
 
@@ -21,7 +22,6 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 # site path -> path inside node_modules
 VENDORED = {
-    "vendor/mermaid/mermaid.min.js": "mermaid/dist/mermaid.min.js",
     "vendor/katex/katex.min.js": "katex/dist/katex.min.js",
     "vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
     # Python in the page: fetched by docs/javascripts/runtime-worker.js at the first Run only
@@ -66,7 +66,7 @@ def on_config(config):
     missing = [p for p in [*VENDORED.values(), KATEX_CSS, KATEX_FONTS] if not (NODE_MODULES / p).exists()]
     if missing:
         raise PluginError(
-            f"{NODE_MODULES} has no mermaid, KaTeX or Pyodide (no {missing[0]}): run `npm ci` at the "
+            f"{NODE_MODULES} has no KaTeX or Pyodide (no {missing[0]}): run `npm ci` at the "
             "repository root, or `make build`."
         )
     return config
