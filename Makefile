@@ -15,7 +15,7 @@ PIP_INSTALL := $(BIN)/pip install -q --constraint $(LOCK) --build-constraint $(L
 KERNEL_CONFIG := $(VENV)/etc/jupyter/jupyter_nbconvert_config.json
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build run browser clean lock
+.PHONY: serve test build run browser clean lock diagrams
 
 # Served at the root of 127.0.0.1:8000 (site_url's own path is for the published site);
 # a matching site_url also lets Material's instant navigation work locally.
@@ -83,6 +83,12 @@ lock: | $(VENV)/bin/python
 	printf 'pip\nsetuptools>=77\nuv\n' | $(BIN)/uv pip compile --quiet --universal \
 		--python-version 3.10 --all-extras --custom-compile-command 'make lock' \
 		$(LOCK_FLAGS) --output-file $(LOCK) pyproject.toml -
+
+# Redraw the mermaid diagrams into docs/diagrams/ after a ```mermaid fence changes (the build
+# fails, naming this target, until they are redrawn); commit what it writes. Needs Chromium
+# (`make browser`) and node_modules/mermaid; reading or building the site needs neither.
+diagrams: $(VENV)/.all node_modules/.installed browser
+	$(BIN)/python tools/render_diagrams.py
 
 # Mermaid and KaTeX come from the npm registry at set-up time and are served by the site itself.
 node_modules/.installed: package.json package-lock.json
