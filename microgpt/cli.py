@@ -1,19 +1,21 @@
-"""The command line: `microgpt run | train | sample`, with checkpoints, and one-line errors for bad input."""
+"""The command line: `microgpt run | train | sample`, with checkpoints, and
+one-line errors for bad input."""
 
 # --8<-- [start:imports]
 import argparse  # argparse.ArgumentParser: flags and sub-commands
-import hashlib   # hashlib.sha256: a fingerprint of the documents, so a resume uses the same data
-import math      # math.isfinite: "inf" and "nan" are floats to Python, not usable ones
+import hashlib   # hashlib.sha256: fingerprint the data, so a resume uses the same
+import math      # math.isfinite: "inf" and "nan" are floats, but not usable ones
 import os        # os.environ: one BLAS thread for the vectorized engine
 import random    # random.Random: the one stream of randomness, seeded
 import signal    # signal.signal: turn Ctrl-C into "stop after this step"
 import sys       # sys.stdout, sys.stderr, sys.exit
 import time      # time.perf_counter: steps per second for the progress line
 from dataclasses import asdict  # asdict: hyperparameters into the checkpoint
-from pathlib import Path  # Path: checks on the data file and the checkpoint's folder
+from pathlib import Path  # Path: checks on the data file and checkpoint folder
 
-from microgpt.checkpoint import (CheckpointError, load_checkpoint, rng_state_from_json,
-                                 rng_state_to_json, save_checkpoint, state_dict_of, weights_of)
+from microgpt.checkpoint import (CheckpointError, load_checkpoint,
+                                 rng_state_from_json, rng_state_to_json,
+                                 save_checkpoint, state_dict_of, weights_of)
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.model import GPTConfig, init_params, parameters
 from microgpt.sample import sample
@@ -27,18 +29,19 @@ class UsageError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's own errors: one line too, not the usage block
+    def error(self, message):  # argparse's own errors: one line too, no usage block
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
 def positive(kind):
-    """An argparse type: a number of the given kind that must be greater than zero."""
+    """An argparse type: a number of the given kind, greater than zero."""
     def parse(text):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
-        if kind is float and not math.isfinite(value):  # float() takes "nan", "1e999"
+            noun = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+        if kind is float and not math.isfinite(value):  # float("nan"), "1e999"
             message = f"must be a finite number greater than 0, not {text}"
             raise argparse.ArgumentTypeError(message)
         if not value > 0:
@@ -58,46 +61,59 @@ def nonempty_path(text):
 
 # --8<-- [start:parser]
 def build_parser():
-    parser = Parser(prog="microgpt", description="Train a tiny GPT on names, and let it invent new ones.")
-    commands = parser.add_subparsers(dest="command", metavar="{run,train,sample}", parser_class=Parser)
+    about = "Train a tiny GPT on names, and let it invent new ones."
+    parser = Parser(prog="microgpt", description=about)
+    commands = parser.add_subparsers(dest="command", metavar="{run,train,sample}",
+                                     parser_class=Parser)
 
-    # Model and training flags default to None so that a resume can tell "given" from "not given".
+    # Model and training flags default to None: a resume tells "given" from not.
     train_flags = Parser(add_help=False)
-    train_flags.add_argument("--data", type=nonempty_path, metavar="PATH",
-                             help="text file, one document per line (default: the bundled names)")
-    train_flags.add_argument("--steps", type=positive(int), default=1000, help="train until this step (default: 1000)")
-    train_flags.add_argument("--seed", type=int, help="seed of the one random stream (default: 42)")
-    train_flags.add_argument("--n-embd", type=positive(int), help="embedding width (default: 16)")
-    train_flags.add_argument("--n-head", type=positive(int), help="attention heads (default: 4)")
-    train_flags.add_argument("--n-layer", type=positive(int), help="transformer blocks (default: 1)")
-    train_flags.add_argument("--block-size", type=positive(int), help="longest context in tokens (default: 16)")
-    train_flags.add_argument("--lr", type=positive(float), help="Adam learning rate at step 1 (default: 0.01)")
-    train_flags.add_argument("--out", type=nonempty_path, metavar="CHECKPOINT",
-                             help="write a checkpoint here at the end, or on Ctrl-C")
-    train_flags.add_argument("--resume", type=nonempty_path, metavar="CHECKPOINT",
-                             help="carry on from this checkpoint")
-    train_flags.add_argument("--engine", choices=("scalar", "vectorized"), default="scalar",
-                             help="scalar Values (the exhibit, default) or NumPy arrays (fast; needs numpy)")
+    flag = train_flags.add_argument
+    flag("--data", type=nonempty_path, metavar="PATH",
+         help="text file, one document per line (default: the bundled names)")
+    flag("--steps", type=positive(int), default=1000,
+         help="train until this step (default: 1000)")
+    flag("--seed", type=int, help="seed of the one random stream (default: 42)")
+    flag("--n-embd", type=positive(int), help="embedding width (default: 16)")
+    flag("--n-head", type=positive(int), help="attention heads (default: 4)")
+    flag("--n-layer", type=positive(int), help="transformer blocks (default: 1)")
+    flag("--block-size", type=positive(int),
+         help="longest context in tokens (default: 16)")
+    flag("--lr", type=positive(float),
+         help="Adam learning rate at step 1 (default: 0.01)")
+    flag("--out", type=nonempty_path, metavar="CHECKPOINT",
+         help="write a checkpoint here at the end, or on Ctrl-C")
+    flag("--resume", type=nonempty_path, metavar="CHECKPOINT",
+         help="carry on from this checkpoint")
+    flag("--engine", choices=("scalar", "vectorized"), default="scalar",
+         help="scalar Values (the exhibit, default) "
+              "or NumPy arrays (fast; needs numpy)")
 
     sample_flags = Parser(add_help=False)
-    sample_flags.add_argument("--num", type=positive(int), default=20, help="names to generate (default: 20)")
-    sample_flags.add_argument("--temperature", type=positive(float), default=0.5,
-                              help="below 1: safer names; above 1: wilder (default: 0.5)")
+    flag = sample_flags.add_argument
+    flag("--num", type=positive(int), default=20,
+         help="names to generate (default: 20)")
+    flag("--temperature", type=positive(float), default=0.5,
+         help="below 1: safer names; above 1: wilder (default: 0.5)")
 
     commands.add_parser("run", parents=[train_flags, sample_flags],
-                        help="train, then sample (the default when no command is given)")
-    commands.add_parser("train", parents=[train_flags], help="train, and optionally save a checkpoint")
-    sampler = commands.add_parser("sample", parents=[sample_flags], help="generate names from a checkpoint")
-    sampler.add_argument("--checkpoint", type=nonempty_path, required=True, metavar="PATH",
-                         help="a checkpoint written by train --out")
-    sampler.add_argument("--seed", type=int, help="seed for sampling (default: continue the checkpoint's random stream)")
+                        help="train, then sample "
+                             "(the default when no command is given)")
+    commands.add_parser("train", parents=[train_flags],
+                        help="train, and optionally save a checkpoint")
+    sampler = commands.add_parser("sample", parents=[sample_flags],
+                                  help="generate names from a checkpoint")
+    sampler.add_argument("--checkpoint", type=nonempty_path, required=True,
+                         metavar="PATH", help="a checkpoint written by train --out")
+    sampler.add_argument("--seed", type=int, help="seed for sampling "
+                         "(default: continue the checkpoint's random stream)")
     return parser
 # --8<-- [end:parser]
 
 
 # --8<-- [start:read_data]
 def read_documents(path):
-    """The documents of a data file, or a UsageError saying what is wrong with the file."""
+    """The documents of a data file, or a UsageError saying what is wrong."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -128,7 +144,7 @@ def fingerprint(docs):
 
 # --8<-- [start:setup]
 def start_training(args):
-    """Everything a training run needs, fresh from the seed or restored from --resume."""
+    """Everything a training run needs: fresh from the seed, or from --resume."""
     data_path = args.data or default_data_path()
     docs = read_documents(data_path)
     data_sha256 = fingerprint(docs)  # of the file's own order, before the shuffle
@@ -141,17 +157,23 @@ def start_training(args):
         stored = {**ckpt["config"], "seed": ckpt["seed"], "lr": opt.learning_rate}
         for name, value in asked.items():
             if value is not None and value != stored[name]:
-                raise UsageError(f"--{name.replace('_', '-')} {value} differs from the checkpoint's {stored[name]}")
+                flag = "--" + name.replace("_", "-")
+                raise UsageError(f"{flag} {value} differs from the checkpoint's "
+                                 f"{stored[name]}")
         if ckpt["data_sha256"] != data_sha256:
-            raise UsageError(f"{data_path} is not the data the checkpoint {args.resume} was trained on")
+            raise UsageError(f"{data_path} is not the data the checkpoint "
+                             f"{args.resume} was trained on")
         if ckpt["step"] > args.steps:
-            raise UsageError(f"checkpoint {args.resume} is at step {ckpt['step']}, past --steps {args.steps}")
+            raise UsageError(f"checkpoint {args.resume} is at step {ckpt['step']}, "
+                             f"past --steps {args.steps}")
         seed = ckpt["seed"]
     else:
         ckpt = None
-        shape = {**asdict(GPTConfig()), **{k: v for k, v in given.items() if v is not None}}
-        if shape["n_embd"] % shape["n_head"]:  # in the flags' words, before GPTConfig refuses it
-            raise UsageError(f"--n-embd {shape['n_embd']} is not divisible by --n-head {shape['n_head']}")
+        chosen = {k: v for k, v in given.items() if v is not None}
+        shape = {**asdict(GPTConfig()), **chosen}
+        if shape["n_embd"] % shape["n_head"]:  # said before GPTConfig refuses
+            raise UsageError(f"--n-embd {shape['n_embd']} is not divisible "
+                             f"by --n-head {shape['n_head']}")
         config = GPTConfig(**shape)
         opt = AdamConfig() if args.lr is None else AdamConfig(learning_rate=args.lr)
         seed = 42 if args.seed is None else args.seed
@@ -164,11 +186,14 @@ def start_training(args):
     if ckpt is None:
         state_dict = init_params(config, tokenizer.vocab_size, rng)
         n = len(parameters(state_dict))
-        ckpt = {"config": asdict(config), "adam": asdict(opt), "vocab": "".join(tokenizer.chars),
-                "seed": seed, "data_sha256": data_sha256, "step": 0, "losses": [],
-                "weights": weights_of(state_dict), "adam_m": [0.0] * n, "adam_v": [0.0] * n}
+        ckpt = {"config": asdict(config), "adam": asdict(opt),
+                "vocab": "".join(tokenizer.chars), "seed": seed,
+                "data_sha256": data_sha256, "step": 0, "losses": [],
+                "weights": weights_of(state_dict),
+                "adam_m": [0.0] * n, "adam_v": [0.0] * n}
     elif "".join(tokenizer.chars) != ckpt["vocab"]:
-        raise UsageError(f"the vocabulary of {data_path} differs from the checkpoint's")
+        raise UsageError(f"the vocabulary of {data_path} "
+                         "differs from the checkpoint's")
     else:
         rng.setstate(rng_state_from_json(ckpt["rng_state"]))
     ckpt["num_steps"] = args.steps
@@ -183,7 +208,7 @@ def read_checkpoint(path):
 
 
 def check_writable(path):
-    """Refuse now, not after training, a path that the final save could not write."""
+    """Refuse now, not after training, a path the final save could not write."""
     folder = Path(path).resolve().parent
     if folder.exists() and not folder.is_dir():  # e.g. --out notes.txt/ckpt.json
         raise UsageError(f"cannot write {path}: {folder} is a file, not a folder")
@@ -191,20 +216,21 @@ def check_writable(path):
         raise UsageError(f"cannot write {path}: folder {folder} does not exist")
     if Path(path).is_dir():
         raise UsageError(f"cannot write {path}: it is a directory")
-    if not os.access(folder, os.W_OK | os.X_OK):  # no permission, or a read-only mount
+    if not os.access(folder, os.W_OK | os.X_OK):  # no permission, a read-only mount
         raise UsageError(f"cannot write {path}: folder {folder} is not writable")
 # --8<-- [end:setup]
 
 
 # --8<-- [start:engines]
 def scalar_engine(ckpt, config, tokenizer, opt):
-    """(step function, export function) for the scalar engine: Values, exactly the original."""
+    """(step function, export function) of the scalar engine: the original's."""
     state_dict = state_dict_of(ckpt["weights"])
     params = parameters(state_dict)
     m, v = list(ckpt["adam_m"]), list(ckpt["adam_v"])
 
     def step(i, doc, num_steps):
-        return train_step(state_dict, params, config, tokenizer, doc, m, v, i, num_steps, opt)
+        return train_step(state_dict, params, config, tokenizer, doc, m, v,
+                          i, num_steps, opt)
 
     def export():
         return weights_of(state_dict), m, v
@@ -214,18 +240,21 @@ def scalar_engine(ckpt, config, tokenizer, opt):
 
 def vectorized_engine(ckpt, config, tokenizer, opt):
     """The same two functions for the NumPy engine: the same numbers, far faster."""
-    # This model's matrices are small: a second BLAS thread only adds hand-offs (measured: 15x
-    # slower per step at n_embd 128 on a busy two-core machine). Set before numpy loads.
+    # This model's matrices are small: a second BLAS thread only adds hand-offs
+    # (measured: 15x slower per step at n_embd 128 on a busy two-core machine).
+    # Set before numpy loads.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         from microgpt import vectorized
     except ImportError:
-        raise UsageError("--engine vectorized needs numpy: pip install 'microgpt-explained[vectorized]'") from None
+        raise UsageError("--engine vectorized needs numpy: "
+                         "pip install 'microgpt-explained[vectorized]'") from None
     P, M, V = vectorized.pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
 
     def step(i, doc, num_steps):
-        with vectorized.np.errstate(all="ignore"):  # a diverging run: train() says it, once
-            return vectorized.train_step(P, M, V, config, tokenizer, doc, i, num_steps, opt)
+        with vectorized.np.errstate(all="ignore"):  # train() reports a divergence
+            return vectorized.train_step(P, M, V, config, tokenizer, doc,
+                                         i, num_steps, opt)
 
     def export():
         return vectorized.unpack(P, M, V)
@@ -236,9 +265,11 @@ def vectorized_engine(ckpt, config, tokenizer, opt):
 
 # --8<-- [start:train_loop]
 def train(args):
-    """Train from args; print the original's lines on stdout; return the final checkpoint dict."""
+    """Train from args, printing the original's lines on stdout; return the
+    final checkpoint dict, the tokenizer, the config and the random stream."""
     docs, tokenizer, config, opt, rng, ckpt = start_training(args)
-    make_engine = vectorized_engine if args.engine == "vectorized" else scalar_engine
+    vector = args.engine == "vectorized"
+    make_engine = vectorized_engine if vector else scalar_engine
     step_fn, export = make_engine(ckpt, config, tokenizer, opt)
     print(f"num docs: {len(docs)}")
     print(f"vocab size: {tokenizer.vocab_size}")
@@ -250,16 +281,17 @@ def train(args):
         for step in range(ckpt["step"], args.steps):
             try:
                 loss = step_fn(step, docs[step % len(docs)], args.steps)
-            except (OverflowError, ZeroDivisionError, ValueError) as e:  # exp too big, log(0)
+            except (OverflowError, ZeroDivisionError, ValueError) as e:  # log(0)
                 if isinstance(e, ValueError) and str(e) != "math domain error":
                     raise
                 loss = math.nan
-            if not math.isfinite(loss):  # too large a --lr: nothing is learnt any more
-                message = f"training diverged at step {step + 1} (loss {loss}): try a smaller --lr"
-                raise UsageError(message)
+            if not math.isfinite(loss):  # too large a --lr: nothing is learnt
+                raise UsageError(f"training diverged at step {step + 1} "
+                                 f"(loss {loss}): try a smaller --lr")
             ckpt["losses"].append(loss)
             ckpt["step"] = step + 1
-            print(f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}", flush=True)  # `| tee log` sees it now
+            line = f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}"
+            print(line, flush=True)  # flush: `| tee log` sees each line now
             if progress:
                 progress.update(step + 1, loss)
             if stop.requested:
@@ -271,21 +303,24 @@ def train(args):
         ckpt.update(weights=weights, adam_m=m, adam_v=v,
                     rng_state=rng_state_to_json(rng.getstate()))
         if args.out:
-            stop.hold()  # a Ctrl-C now waits for the save, so the save always tidies up
+            stop.hold()  # a Ctrl-C now waits: the save always tidies up
             try:
                 save_checkpoint(args.out, ckpt)
-            except OSError as e:  # disk full, or the folder changed while we trained
+            except OSError as e:  # disk full, or the folder changed meanwhile
                 message = f"cannot write checkpoint {args.out}: {e.strerror or e}"
                 raise UsageError(message) from None
     if stop.requested:
-        where = f"saved step {ckpt['step']} to {args.out}" if args.out else "nothing saved (no --out given)"
-        print(f"interrupted at step {ckpt['step']} of {args.steps}: {where}", file=sys.stderr)
+        saved = f"saved step {ckpt['step']} to {args.out}"
+        where = saved if args.out else "nothing saved (no --out given)"
+        print(f"interrupted at step {ckpt['step']} of {args.steps}: {where}",
+              file=sys.stderr)
         sys.exit(130)
     return ckpt, tokenizer, config, rng
 
 
 class StopRequest:
-    """While active, the first Ctrl-C asks the loop to stop after the current step; a second one stops at once."""
+    """While active, the first Ctrl-C asks the loop to stop after the current
+    step; a second one stops at once."""
 
     requested = False
     held = False  # after hold(), every Ctrl-C only asks: nothing stops at once
@@ -301,7 +336,7 @@ class StopRequest:
 
     def hold(self):
         self.held = True
-        signal.signal(signal.SIGINT, self.handle)  # again, if a first Ctrl-C removed it
+        signal.signal(signal.SIGINT, self.handle)  # again, if a Ctrl-C removed it
 
     def __exit__(self, *exc):
         signal.signal(signal.SIGINT, self.previous)
@@ -311,17 +346,19 @@ class Progress:
     """A live line on stderr (a terminal only): step, loss, speed and time left."""
 
     def __init__(self, first_step, num_steps):
-        self.first, self.total, self.start = first_step, num_steps, time.perf_counter()
+        self.first, self.total = first_step, num_steps
+        self.start = time.perf_counter()
 
     def update(self, step, loss):
         rate = (step - self.first) / (time.perf_counter() - self.start)
         left = int((self.total - step) / rate)
-        sys.stderr.write(f"\r  step {step}/{self.total} | loss {loss:.4f} | {rate:.1f} steps/s"
+        sys.stderr.write(f"\r  step {step}/{self.total} | loss {loss:.4f}"
+                         f" | {rate:.1f} steps/s"
                          f" | {left // 60}m{left % 60:02d}s left ")
         sys.stderr.flush()
 
     def close(self):
-        sys.stderr.write("\r\033[K")  # wipe the line: stdout's record is the one that stays
+        sys.stderr.write("\r\033[K")  # wipe the line: stdout's record is what stays
         sys.stderr.flush()
 # --8<-- [end:train_loop]
 
@@ -332,8 +369,9 @@ def print_samples(state_dict, config, tokenizer, rng, num, temperature):
     for i in range(num):
         try:
             name = sample(state_dict, config, tokenizer, rng, temperature)
-        except (OverflowError, ValueError):  # scores / temperature beyond a float: inf, nan
-            raise UsageError(f"--temperature {temperature} is too small to divide by") from None
+        except (OverflowError, ValueError):  # scores / temperature: inf, nan
+            raise UsageError(f"--temperature {temperature} is too small "
+                             "to divide by") from None
         print(f"sample {i + 1:2d}: {name}")
 
 
@@ -342,9 +380,10 @@ def sample_command(args):
     config = GPTConfig(**ckpt["config"])
     tokenizer = Tokenizer(tuple(ckpt["vocab"]))
     rng = random.Random(args.seed)
-    if args.seed is None:  # carry on the checkpoint's stream: the same names its run printed
+    if args.seed is None:  # carry on the checkpoint's stream: its run's own names
         rng.setstate(rng_state_from_json(ckpt["rng_state"]))
-    print_samples(state_dict_of(ckpt["weights"]), config, tokenizer, rng, args.num, args.temperature)
+    state_dict = state_dict_of(ckpt["weights"])
+    print_samples(state_dict, config, tokenizer, rng, args.num, args.temperature)
 # --8<-- [end:sampling]
 
 
@@ -361,11 +400,12 @@ def main(argv=None):
             ckpt, tokenizer, config, rng = train(args)
             if args.command == "run":
                 state_dict = state_dict_of(ckpt["weights"])
-                print_samples(state_dict, config, tokenizer, rng, args.num, args.temperature)
+                print_samples(state_dict, config, tokenizer, rng,
+                              args.num, args.temperature)
     except UsageError as e:
         print(f"microgpt: error: {e}", file=sys.stderr)
         sys.exit(2)
-    except BrokenPipeError:  # e.g. `microgpt run | head`: the reader left, nothing is wrong
+    except BrokenPipeError:  # e.g. `microgpt run | head`: the reader left; no error
         sys.stderr.close()
         sys.exit(0)
 # --8<-- [end:main]
