@@ -211,3 +211,13 @@ def test_checks_find_what_is_wrong(project):
     assert unexplained_notest_fences(docs) == ["bad.md:1: {.python notest}", 'bad.md:5: {.python notest title="Runs on a GPU"}']
     assert stray_output_blocks(docs) == ["bad.md:11"]
     assert includes_by_line_number(docs) == ["bad.md: pkg/core.py:3:4"]
+
+
+def test_the_notebook_page_says_why_its_cells_do_not_run_in_the_browser():
+    # Its first cell imports the vectorized engine and matplotlib; every later cell runs after it.
+    import fences as hook
+
+    cells = hook.notebook_cells((DOCS / "experiments.py").read_text(encoding="utf-8"))
+    assert len(cells) > 10 and "import matplotlib" in cells[0]
+    assert hook.libraries_not_in_browser(cells) == ["NumPy", "matplotlib"]
+    assert hook.libraries_not_in_browser(cells[1:2]) == []  # a later cell alone imports nothing new

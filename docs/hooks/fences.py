@@ -155,17 +155,23 @@ def imported_modules(code):
     return names
 
 
-def browser_skip_reason(codes, page):
-    """Why a chain of code cannot run in the browser, or None."""
+def libraries_not_in_browser(codes):
+    """What a chain of code imports that the in-page Python cannot have, sorted."""
     needed = set()
     for code in codes:
         for module in imported_modules(code):
             for prefix, library in NOT_IN_BROWSER.items():
                 if module == prefix or module.startswith(prefix + "."):
                     needed.add(library)
+    return sorted(needed)
+
+
+def browser_skip_reason(codes, page):
+    """Why a chain of code cannot run in the browser, or None."""
+    needed = libraries_not_in_browser(codes)
     if not needed:
         return None
-    return (f"Runs in the tests, not in your browser: it needs {' and '.join(sorted(needed))}, "
+    return (f"Runs in the tests, not in your browser: it needs {' and '.join(needed)}, "
             f"which the in-page Python cannot have. To run it locally, {LOCALLY.format(page=page)}.")
 
 
@@ -228,7 +234,32 @@ def on_page_markdown(markdown, page, config, files):
     return "\n".join(lines)
 
 
+# The notebook page (docs/experiments.py, jupytext's percent format) runs top to bottom at
+# build time, every cell after the ones above it: one chain, so one reason for the whole page.
+NOTEBOOK_LOCALLY = ("clone the repository, run make test once, then .venv/bin/python {page} "
+                    "(or open it in Jupyter, with jupytext)")
+
+
+def notebook_cells(text):
+    """The code cells of a percent-format notebook, in order."""
+    cells = re.split(r"^# %%.*$", text, flags=re.M)
+    heads = re.findall(r"^# %%.*$", text, flags=re.M)
+    return [body for head, body in zip(heads, cells[1:]) if "[markdown]" not in head]
+
+
+def notebook_skip_line(page):
+    path = ROOT / "docs" / page.file.src_uri
+    needed = libraries_not_in_browser(notebook_cells(path.read_text(encoding="utf-8")))
+    if not needed:
+        return ""
+    return ('<p class="run-skip">Its cells run when the site is built, not in your browser: they '
+            f"need {' and '.join(needed)}, which the in-page Python cannot have. To run them locally, "
+            f"{html.escape(NOTEBOOK_LOCALLY.format(page='docs/' + page.file.src_uri))}.</p>")
+
+
 def on_page_content(html_text, page, config, files):
+    if page.file.src_uri.endswith(".py"):  # the notebook: a line under its title says where it runs
+        return re.sub(r"(</h1>)", lambda m: m[1] + notebook_skip_line(page), html_text, count=1)
     runnables = getattr(page, "runnables", None)
     if not runnables:
         return html_text
