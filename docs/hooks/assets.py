@@ -9,8 +9,10 @@ drawn ahead of time into SVG (docs/hooks/diagrams.py). The last check below fail
 would still make the browser fetch a script, stylesheet or font from elsewhere.
 """
 
+import base64
 import logging
 import re
+import struct
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -89,10 +91,31 @@ def on_files(files, config):
     return files
 
 
+# mkdocs-jupyter inlines JupyterLab's whole stylesheet (about 590 KB) and a Pygments theme
+# into every notebook page: two thirds of its HTML, parsed before the page can paint. The
+# site's own rules (the "Diagrams and notebook" section of extra.css) style the few classes
+# the page uses, in both palettes.
+NOTEBOOK_STYLESHEET = re.compile(r'<style type="text/css">.*?</style>', re.DOTALL)
+
+
+# A notebook's figures are inline PNGs without a size: the page jumps as each one decodes, and
+# all of them load with the page. Their size is in the PNG header (the IHDR chunk: width and
+# height, 4 bytes each, from byte 16), so each <img> gets it, and loads only near the viewport.
+INLINE_PNG = re.compile(r'<img (?P<before>[^>]*?)src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=]+)"')
+
+
+def sized(match):
+    width, height = struct.unpack(">II", base64.b64decode(match.group("data")[:32])[16:24])
+    return (f'<img {match.group("before")}width="{width}" height="{height}" loading="lazy" decoding="async" '
+            f'src="data:image/png;base64,{match.group("data")}"')
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri.endswith((".py", ".ipynb")):
         for script in NBCONVERT_CDN_SCRIPTS:
             html = script.sub("", html)
+        html = NOTEBOOK_STYLESHEET.sub("", html)
+        html = INLINE_PNG.sub(sized, html)
     return html
 
 
