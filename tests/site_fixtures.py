@@ -115,7 +115,7 @@ class PageFacts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids = set()
         self.links = []  # (tag, attribute, value, rel)
-        self.diagrams = 0  # <pre class="mermaid">, which Material turns into an SVG
+        self.diagrams = 0  # <div class="diagram">: a mermaid drawing inlined by docs/hooks/diagrams.py
         self.formulas = 0  # elements of class arithmatex, which KaTeX typesets
         self.images = 0
         self.notebook = False
@@ -130,7 +130,7 @@ class PageFacts(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a" and attributes.get("name"):
             self.ids.add(attributes["name"])
-        if tag == "pre" and "mermaid" in classes:
+        if tag == "div" and "diagram" in classes:
             self.diagrams += 1
         if "arithmatex" in classes:
             self.formulas += 1
@@ -168,12 +168,21 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Says nothing when the browser hangs up mid-file (a page navigated away, a worker
+    terminated by Stop): that is the browser's right, not an error of the site."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class LocalServer:
     """A threaded HTTP server for `directory` on a free port of 127.0.0.1, in this
     process. The port is known before anything is built, so the build can use it."""
 
     def __init__(self, directory, handler=QuietHandler):
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+        self.httpd = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -267,8 +276,8 @@ OPEN_SHADOW_ROOTS = """
 # --- What a page shows in the browser -------------------------------------------------
 # The tests and benchmarks/page_weight.py both wait on RENDERED, then read RENDER_STATE.
 
-# Images marked loading=lazy load only near the viewport, and so do mermaid diagrams
-# (docs/javascripts/mermaid-loader.js draws them all when a print begins); the checks want them all.
+# Images marked loading=lazy load only near the viewport; the checks want them all. (The
+# beforeprint event is harmless now that diagrams are inline SVG drawn ahead of time.)
 LOAD_LAZY_IMAGES = ("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' });"
                     " window.dispatchEvent(new Event('beforeprint'))")
 
@@ -279,15 +288,15 @@ RENDER_STATE = """() => {
   const content = document.querySelector("[data-md-component=content]") || document.body
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
-    waiting: document.querySelectorAll("pre.mermaid").length,
-    diagrams: [...document.querySelectorAll("div.mermaid")].map(host => {
-      const svg = host.shadowRoot && host.shadowRoot.querySelector("svg")
+    waiting: document.querySelectorAll("pre.mermaid").length,  // a fence the build left undrawn
+    diagrams: [...document.querySelectorAll("div.diagram")].map(host => {
+      const svg = host.querySelector("svg")
       if (!svg) return null
-      const box = svg.viewBox.baseVal
+      const box = svg.getBoundingClientRect()  // as laid out in the page: 0 if hidden or collapsed
       return {
         nodes: svg.querySelectorAll(NODES).length,
         labels: [...svg.querySelectorAll("text, foreignObject")].filter(t => t.textContent.trim()).length,
-        area: box ? box.width * box.height : 0,
+        area: box.width * box.height,
         error: svg.querySelector(".error-icon") !== null || /syntax error/i.test(svg.textContent),
       }
     }),
