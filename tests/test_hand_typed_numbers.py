@@ -18,6 +18,8 @@ DOCS = ROOT / "docs"
 # page -> numbers that may be typed there, and why
 ALLOWED = {
     "act-1-world.md": {"2017"},                      # the year of the SSA records
+    "act-3-mind.md": {"2019", "2023", "2017",        # the years of the cited papers (RMSNorm, LLaMA,
+                      "3.2.1"},                      # the transformer) and the section cited
     "act-2-engine.md": {"6.0", "3.0", "2.0",          # the a * b example, computed beside the prose
                         "1.1", "150",                 # the exchange-rate analogy
                         "0.01",                       # the nudge of the worked example, with its sum
@@ -33,8 +35,13 @@ ALLOWED = {
                             "2017", "1706.03762",     # the citation of the transformer paper
                             "1.5",                    # GPT-2's 1.5 billion parameters, cited there
                             "2022", "2203.02155",     # the citation of the instruction-tuning paper
+                            "2014", "2016", "2023",   # the years of the cited papers (attention, GeLU, LLaMA)
                             "100"},                   # the window of the first/last-100 means
-    "efficiency.md": {"12"},                          # 3 x 2 matrix on two positions, on the page
+    "efficiency.md": {"12",                           # 3 x 2 matrix on two positions, on the page
+                      "3.12"},                        # the Python version whose sum() compensates
+    "glossary.md": {"2013", "2016", "2017",          # the years of the cited papers (clipping, BPE,
+                    "2.2", "5.3",                    # the transformer) and the sections cited
+                    "4,000"},                        # the transformer paper's warmup steps, cited
     "index.md": {"12", "2026",                        # the date of Karpathy's post
                  "2017"},                             # the year of the SSA records
     "source/cli.md": {"130"},                         # the exit status of an interrupted run (POSIX)
