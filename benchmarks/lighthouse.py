@@ -21,6 +21,7 @@ Exit status 1 if any page misses a target (TARGETS below), 2 on bad input.
 
 import argparse  # the command line
 import datetime  # datetime.datetime.now, to date the results
+import os  # getloadavg: how busy the machine was during each run
 import json  # json.loads of Lighthouse's report, json.dumps of ours
 import platform  # platform.platform: the machine's description
 import subprocess  # subprocess.run, for the Lighthouse CLI
@@ -93,7 +94,7 @@ def run(server, pages, presets, out):
     def write():  # after every run, so an interrupted benchmark keeps what it measured
         result = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
-            "machine": {"platform": platform.platform(), "lighthouse": version, "chromium": chromium},
+            "machine": {"platform": platform.platform(), "cores": os.cpu_count(), "lighthouse": version, "chromium": chromium},
             "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (benchmarks/page_weight.py's server), no other host reachable",
             "units": {"scores": "0-100", "bytes": "Lighthouse total-byte-weight, over the wire", "*_ms": "Lighthouse's simulated metrics"},
             "targets": TARGETS,
@@ -105,12 +106,15 @@ def run(server, pages, presets, out):
     with server:
         for page in pages:
             for preset in presets:
+                load = os.getloadavg()[0]  # the machine may be shared: a busy one lowers performance
                 row = summary(audit(server.url + page, preset), "/" + page, preset)
+                row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the run
                 rows.append(row)
                 write()
                 print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3}  a11y {row['accessibility']:>3}  "
                       f"bp {row['best-practices']:>3}  seo {row['seo']:>3}  {row['bytes'] / 1024:>7.0f} KiB  "
-                      f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms"
+                      f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms  "
+                      f"load {row['load_average_1min']:.1f} on {os.cpu_count()} cores"
                       + (f"  failed: {', '.join(row['failed_audits'])}" if row["failed_audits"] else ""), flush=True)
     missed = [f"{r['page']} ({r['preset']}): {', '.join(r['missed_targets'])}" for r in rows if r["missed_targets"]]
     print(f"wrote {out}; " + (f"{len(missed)} of {len(rows)} runs miss a target:\n  " + "\n  ".join(missed) if missed
