@@ -281,32 +281,75 @@ def test_instant_navigation(request, tab):
 
 # --- Code that fits --------------------------------------------------------------------------
 
-# Issue 14's targets are no code block scrolling sideways at 1280px and at most 10% at 390px,
-# reached by keeping the package's lines short, not by shrinking the font. Until they are
-# reached, these are ratchets: the counts measured when this test was written, which a change
-# may lower but not raise (lower them as lines get shorter).
-WIDE_CODE_AT_1280 = 72   # of 320 blocks
-WIDE_CODE_SHARE_AT_390 = 0.86
-SCROLLING_CODE = """() => {
+# Issue 14's targets: no code block scrolls sideways at 1280px, and at most 10% do at 390px,
+# reached by keeping the package's lines short (it is the exhibit), not by shrinking the font.
+# Until a target is reached, its number is a ratchet: what was measured, which a change may
+# lower but not raise.
+WIDE_CODE_AT_1280 = 28   # blocks, of 314 (measured); the target is 0
+WIDE_CODE_SHARE_AT_390 = 0.10
+MEASURE_CODE = """() => {
   document.querySelectorAll('details').forEach(d => d.open = true);  // folded blocks count too
   const blocks = [...document.querySelectorAll('.md-content pre > code')];
-  return [blocks.length, blocks.filter(c => c.scrollWidth > c.clientWidth + 1).length];
+  const lines = c => c.textContent.replace(/\\n$/, '').split('\\n').length;
+  const report = {blocks: blocks.length, scrolling: 0, lines: 0, marked: 0, wrapped: 0,
+                  unmarked_wraps: 0, smallest_font: Infinity, marker_missing: 0};
+  for (const c of blocks) {
+    const style = getComputedStyle(c);
+    const lh = parseFloat(style.lineHeight);
+    report.smallest_font = Math.min(report.smallest_font, parseFloat(style.fontSize));
+    if (c.scrollWidth > c.clientWidth + 1) report.scrolling++;
+    let extra = 0;
+    for (const span of c.querySelectorAll('.cw')) {
+      report.marked++;
+      const rows = Math.round(span.getBoundingClientRect().height / lh);
+      if (rows > 1) {
+        report.wrapped++;
+        extra += rows - 1;
+        if (getComputedStyle(span).backgroundImage === 'none') report.marker_missing++;
+      }
+    }
+    const height = c.scrollHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    const rows = Math.round(height / lh);
+    report.lines += lines(c);
+    report.unmarked_wraps += Math.max(0, rows - lines(c) - extra);
+  }
+  return report;
 }"""
 
 
 def test_code_blocks_fit_the_page(browser, site):
+    """At 1280px a code block fits or fails this test: its lines are short enough.
+
+    On a phone (390px, about 45 monospace characters) the decision (issue 14) is to wrap, not
+    to scroll and not to rewrite the package to 45 columns: a line too long for the screen
+    soft-wraps, its continuation hanging four columns deeper beside a bar in the margin
+    (docs/hooks/codewidth.py marks each long line at build time; extra.css wraps at phone width
+    only). Scrolling sideways hides the end of a line, and a reader on a phone reads a block
+    line by line, not by panning. So at 390px this test checks the issue's target (at most 10%
+    of blocks scroll), that every wrapped line carries its marker and no line wraps unmarked,
+    and that the font is the desktop's: wrapping replaces scrolling, shrinking does not.
+    It prints how many lines wrap, the price of this choice, so that it stays visible.
+    """
     measured = {}
     for view in ("desktop", "phone"):
         context = browser.new_context(**VIEWS[view])
         page = context.new_page()
-        total = wide = 0
+        total = {}
         for url in PAGES:
             page.goto(site.url + url, wait_until="load")
-            blocks, scrolling = page.evaluate(SCROLLING_CODE)
-            total, wide = total + blocks, wide + scrolling
+            for key, value in page.evaluate(MEASURE_CODE).items():
+                combine = min if key == "smallest_font" else (lambda a, b: a + b)
+                total[key] = combine(total[key], value) if key in total else value
         context.close()
-        measured[view] = (wide, total)
-    print(f"code blocks that scroll sideways: {measured}")
-    assert measured["desktop"][1] > 0 and measured["phone"][1] > 0  # the pages do show code
-    assert measured["desktop"][0] <= WIDE_CODE_AT_1280, measured
-    assert measured["phone"][0] / measured["phone"][1] <= WIDE_CODE_SHARE_AT_390, measured
+        measured[view] = total
+    desktop, phone = measured["desktop"], measured["phone"]
+    print(f"code blocks that scroll sideways: {desktop['scrolling']} of {desktop['blocks']} at "
+          f"1280px, {phone['scrolling']} of {phone['blocks']} at 390px; on the phone "
+          f"{phone['wrapped']} of {phone['lines']} lines wrap")
+    assert desktop["blocks"] > 0 and phone["blocks"] > 0  # the pages do show code
+    assert desktop["scrolling"] <= WIDE_CODE_AT_1280, measured
+    assert desktop["wrapped"] == 0 and desktop["unmarked_wraps"] == 0, measured  # no wrap at 1280
+    assert phone["scrolling"] / phone["blocks"] <= WIDE_CODE_SHARE_AT_390, measured
+    assert phone["wrapped"] > 0, measured  # the long lines do wrap (or the CSS did not apply)
+    assert phone["unmarked_wraps"] == 0 and phone["marker_missing"] == 0, measured
+    assert phone["smallest_font"] >= desktop["smallest_font"], measured

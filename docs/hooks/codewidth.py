@@ -20,7 +20,7 @@ runnable blocks and the copy button read, are the same as without this hook.
 import html
 import re
 
-PHONE_CHARS = 40  # lines longer than this may wrap on a phone (about 45 fit at 390px)
+PHONE_CHARS = 32  # longer lines may wrap on a phone: 40 fit at 390px, 36 in an exercise
 FULL_INDENT = 8  # on a phone, indentation past 8 columns is drawn at half width (.cw-deep)
 
 CODE = re.compile(r"(<pre\b[^>]*>(?:<span></span>)?<code\b[^>]*>)(.*?)(</code></pre>)", re.S)
