@@ -93,15 +93,8 @@ def test_every_block_runs_in_the_browser(request, desktop, page):
         elif runnable.output is not None and printed.removesuffix("\n") != runnable.output.removesuffix("\n"):
             differs.append(f"line {runnable.line}: printed\n{printed[:800]}\ninstead of the page's\n{runnable.output[:800]}")
     request.node.user_properties.append(("ran", ran))
-    everything = desktop.failures() + wrong
-    assert not everything, f"/{url}:\n  " + "\n  ".join(everything)
-    if differs:
-        # Known and measured, not yet solved (issue 9): the browser's Python is Pyodide's 3.14
-        # with musl's math library, which rounds exp, log and ** differently from glibc's in the
-        # last bit on about 1 input in 1,000, and words some errors differently from 3.11. A
-        # block that asserts bit-for-bit equality with the reference run then raises, and one
-        # that prints full-precision floats prints other digits. Listed here, every one.
-        pytest.xfail(f"/{url}: {len(differs)} of {ran} blocks differ from the tests' run:\n  " + "\n  ".join(differs))
+    everything = desktop.failures() + wrong + differs
+    assert not everything, f"/{url}: {len(differs)} of {ran} blocks differ from the tests' run:\n  " + "\n  ".join(everything)
 
 
 # --- The reader's moves ---------------------------------------------------------------

@@ -122,9 +122,11 @@
     if (expected !== null) {
       const same = block.output.textContent.replace(/\n$/, "") === expected.replace(/\n$/, "")
       block.element.dataset.runMatch = same
+      const edited = codeOf(block).replace(/\n$/, "") !== block.runnable.code.replace(/\n$/, "")
       note += same ? " Same as the page's output below."
-        : " Differs from the page's output below: your browser's Python (Pyodide, Python 3.14) can" +
-          " round exp, log and powers differently in the last bit, and word some errors differently."
+        : edited ? " Differs from the page's output below: the code is yours now."
+          : " Differs from the page's output below, though the code is the page's: the tests check" +
+            " that it never does, so this is a bug of the site."
     }
     if (!block.output.textContent) {
       block.output.hidden = true
