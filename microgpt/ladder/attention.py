@@ -14,6 +14,7 @@ def num_params(state_dict):
     return sum(len(row) for mat in state_dict.values() for row in mat)
 
 
+# --8<-- [start:forward]
 def forward(state_dict, token_id, pos_id, keys, values):
     """Every earlier token, through attention: one head over the whole vector, one layer."""
     x = [t + p for t, p in zip(state_dict["wte"][token_id], state_dict["wpe"][pos_id])]
@@ -39,6 +40,7 @@ def forward(state_dict, token_id, pos_id, keys, values):
     x = linear(x, state_dict["layer0.mlp_fc2"])
     x = [a + b for a, b in zip(x, x_residual)]
     return linear(x, state_dict["lm_head"])
+# --8<-- [end:forward]
 
 
 def reader(state_dict):

@@ -21,14 +21,14 @@ def reader(counts):
 
 
 # --8<-- [start:train_step]
-from microgpt.ladder.terms import BLOCK_SIZE  # at most 16 predictions per name, as the GPT
+from microgpt.ladder.terms import BLOCK_SIZE, add_up  # 16 predictions a name; floats summed in order
 
 
 def train_step(counts, tokens, step, num_steps):
     """Score the name with the table as it is, then count its pairs into the table."""
     n = min(BLOCK_SIZE, len(tokens) - 1)
     pairs = list(zip(tokens[:n], tokens[1 : n + 1]))  # (this token, the next one)
-    loss = sum(-math.log(counts[a][b] / sum(counts[a])) for a, b in pairs) / n
+    loss = add_up(-math.log(counts[a][b] / sum(counts[a])) for a, b in pairs) / n
     for a, b in pairs:
         counts[a][b] += 1  # "learning" is counting
     return loss

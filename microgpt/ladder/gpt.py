@@ -2,7 +2,6 @@
 
 # --8<-- [start:model]
 from microgpt.model import GPTConfig, gpt, init_params  # the package's model, as it is
-from microgpt.model import softmax
 
 CONFIG = GPTConfig()  # 4 heads, n_layer layers (1 by default): the package's model
 

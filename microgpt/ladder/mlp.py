@@ -3,6 +3,8 @@
 # --8<-- [start:model]
 import math  # math.exp, math.log
 
+from microgpt.ladder.terms import add_up  # sums of floats, left to right on every Python
+
 
 def matrix(rng, nout, nin, std=0.08):
     """nout rows of nin plain floats: the same draws as the package's matrix(), without Values."""
@@ -22,7 +24,7 @@ def num_params(state_dict):
 
 
 def linear(x, w):
-    return [sum(wi * xi for wi, xi in zip(wo, x)) for wo in w]
+    return [add_up(wi * xi for wi, xi in zip(wo, x)) for wo in w]
 
 
 def forward(state_dict, token_id):
@@ -50,7 +52,7 @@ def backward(state_dict, tokens, n):
         x, h, a, y, logits = forward(state_dict, token_id)
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]
-        total = sum(exps)
+        total = add_up(exps)
         probs = [e / total for e in exps]
         loss += -math.log(probs[target_id]) / n
         # d(loss)/d(logit_i) = (p_i - [i is the target]) / n: softmax and log together
@@ -68,7 +70,7 @@ def outer_back(grad_w, w, d_out, x):
     for row, g in zip(grad_w, d_out):
         for j, xj in enumerate(x):
             row[j] += g * xj
-    return [sum(w[i][j] * d_out[i] for i in range(len(w))) for j in range(len(x))]
+    return [add_up(w[i][j] * d_out[i] for i in range(len(w))) for j in range(len(x))]
 # --8<-- [end:backward]
 
 

@@ -30,6 +30,14 @@ def setup(seed=SEED):
 import math  # math.log, math.exp: the score in plain floats
 
 
+def add_up(xs):
+    """xs added left to right: sum() of floats compensates from Python 3.12 on, so its bits differ."""
+    total = 0.0
+    for x in xs:
+        total += x
+    return total
+
+
 def tokens_of(tokenizer, doc):
     return [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]  # BOS name BOS
 
@@ -44,14 +52,14 @@ def float_loss(next_logits, tokens):
     for pos_id in range(n):
         logits = next_logits(tokens[pos_id], pos_id)
         top = max(logits)
-        log_sum = top + math.log(sum(math.exp(z - top) for z in logits))
+        log_sum = top + math.log(add_up(math.exp(z - top) for z in logits))
         total += log_sum - logits[tokens[pos_id + 1]]  # -log softmax(logits)[target]
     return total / n
 
 
 def held_out_loss(rung, model, tokenizer, held_out):
     """The mean of float_loss over the held-out names: lower is better."""
-    return sum(float_loss(rung.reader(model), tokens_of(tokenizer, d)) for d in held_out) / len(held_out)
+    return add_up(float_loss(rung.reader(model), tokens_of(tokenizer, d)) for d in held_out) / len(held_out)
 
 
 def sample_name(next_logits, tokenizer, rng, temperature=0.5):
@@ -108,6 +116,6 @@ def main(rung, argv=None):
         sys.exit(2)
     result = climb(rung, num_steps=args.steps, log=print)
     print(f"params: {result['num_params']} | train loss (last 100 steps): "
-          f"{sum(result['losses'][-100:]) / len(result['losses'][-100:]):.4f} | "
+          f"{add_up(result['losses'][-100:]) / len(result['losses'][-100:]):.4f} | "
           f"held-out loss: {result['held_out_loss']:.4f} | {result['seconds_per_step'] * 1000:.1f} ms/step")
     print("samples:", ", ".join(result["samples"]))
