@@ -3,6 +3,7 @@
 import argparse  # the --out flag
 import concurrent.futures  # ProcessPoolExecutor: the rungs are independent, so they train side by side
 import json      # the results, as plain JSON
+import os        # os.cpu_count: one rung per core, so that no two share one and slow each other's clock
 import sys       # sys.stderr, sys.exit
 from importlib import import_module  # each rung's module, by name
 from pathlib import Path  # the output file
@@ -27,7 +28,7 @@ def main(argv=None):
         sys.exit(2)
     results = {"seed": SEED, "num_steps": NUM_STEPS, "block_size": BLOCK_SIZE,
                "num_held_out": NUM_HELD_OUT, "rungs": {}}
-    with concurrent.futures.ProcessPoolExecutor(max_workers=len(RUNGS)) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(len(RUNGS), os.cpu_count() or 1)) as pool:
         for name, r in zip(RUNGS, pool.map(climb_rung, RUNGS)):  # each rung in its own process
             results["rungs"][name] = r
             print(f"{name}: held-out {r['held_out_loss']:.4f}, {r['seconds_per_step'] * 1000:.1f} ms/step", flush=True)
