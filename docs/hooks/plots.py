@@ -1,18 +1,28 @@
 """Figures made by running the code at every build, so a picture on the site is always true.
 
 Each figure reads the reference checkpoint (docs/checkpoints/names-1000.json, made by the
-package's own command line) and runs the package; each PNG is drawn into memory and handed to
-MkDocs as the content of plots/NAME.png. Nothing is committed as an image, and nothing is written
-to the temp folder (a build, or a live rebuild, leaves no files behind).
+package's own command line) and runs the package; the benchmark figure reads the saved results
+of benchmarks/engines.py. Each is drawn twice as SVG, for a wide page and for a phone (larger
+text, fewer columns), in placeholder colours that become the site's CSS variables
+(--mg-plot-*, set per palette in extra.css): the figures follow the light and dark palettes.
+
+A page shows a figure as an ordinary image, ![alt](plots/NAME.svg): that file exists (the wide
+drawing, with its own fallback colours) and on_page_content replaces the <img> by both drawings
+inline, so that CSS reaches them, plus the figure's numbers in words (computed here, the same
+ones that are drawn) as the SVG's description and in a folded block under it. Nothing is
+committed as an image, and nothing is written to the temp folder.
 """
 
+import html
 import io
+import json
 import math
+import re
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # no screen: draw straight to PNG
+matplotlib.use("Agg")  # no screen
 import matplotlib.pyplot as plt
 from mkdocs.structure.files import File
 
@@ -22,120 +32,236 @@ from microgpt.model import GPTConfig, gpt, softmax
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
-INK, ACCENT, MUTED = "#1f2937", "#4f46e5", "#9ca3af"
+BENCHMARK = ROOT / "benchmarks" / "results" / "engines.json"
 TEMPERATURES = (0.5, 1.0, 1.5)
+
+# Placeholder colours, drawn by matplotlib, then rewritten to CSS variables (with these
+# fallbacks for the standalone file): ink, muted ink, accent, a second series, the page.
+PALETTE = {"#010101": ("ink", "#1f2937"), "#020202": ("muted", "#6b7280"),
+           "#030303": ("accent", "#4f46e5"), "#040404": ("second", "#c2410c"),
+           "#050505": ("paper", "#ffffff"), "#060606": ("faint", "#d1d5db")}
+INK, MUTED, ACCENT, SECOND, PAPER, FAINT = PALETTE
+# Each drawing: (width in inches, base font size in points). At 72 user units per inch, the
+# wide one is shown at about 1.3x on a 1280px page, the phone one at about 1x on a 390px
+# phone: text of 11 points reads as 11px or more on either.
+VARIANTS = {"wide": (8.0, 10.5), "phone": (5.0, 11.5)}
+
+matplotlib.rcParams.update({
+    "svg.fonttype": "none",  # text stays text: selectable, read by screen readers, styled
+    "svg.hashsalt": "microgpt",  # the same ids at every build
+    "axes.edgecolor": INK, "axes.labelcolor": INK, "text.color": INK,
+    "xtick.color": INK, "ytick.color": INK, "axes.facecolor": "none",
+    "figure.facecolor": "none", "savefig.transparent": True,
+})
 
 
 def trained_model():
-    """(checkpoint, config, tokenizer) of the reference run: read once per build, for every figure."""
+    """(checkpoint, config, tokenizer) of the reference run: read once per build."""
     ckpt = load_checkpoint(CHECKPOINT)
     return ckpt, GPTConfig(**ckpt["config"]), Tokenizer(tuple(ckpt["vocab"]))
 
 
 # --8<-- [start:loss_curve]
-def loss_curve(path, model):
-    """Every step's loss of the 1000-step run, its running mean, and the loss of a blind guess."""
+def loss_curve(model, width, font):
+    """Every step's loss of the reference run, its running mean, and a blind guess."""
     ckpt, _, tokenizer = model
     losses = ckpt["losses"]
     window = 50
     running = [sum(losses[max(0, i - window + 1) : i + 1]) / (i + 1 - max(0, i - window + 1))
                for i in range(len(losses))]
     steps = range(1, len(losses) + 1)
-    fig, ax = plt.subplots(figsize=(8, 4), dpi=120)
-    ax.plot(steps, losses, color=MUTED, linewidth=0.6, label="loss on one name, each step")
-    ax.plot(steps, running, color=ACCENT, linewidth=2, label=f"mean of the last {window} steps")
+    fig, ax = plt.subplots(figsize=(width, width * 0.55))
+    ax.plot(steps, losses, color=MUTED, linewidth=0.5, label="loss on one name, each step")
+    ax.plot(steps, running, color=ACCENT, linewidth=2.2,
+            label=f"mean of the last {window} steps")
     blind = math.log(tokenizer.vocab_size)
     ax.axhline(blind, color=INK, linestyle="--", linewidth=1)
-    ax.text(len(losses), blind + 0.05, f"ln {tokenizer.vocab_size} = {blind:.2f}: a uniform guess",
-            ha="right", va="bottom", color=INK)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("cross-entropy loss")
-    ax.legend(loc="lower left", frameon=False)
+    ax.text(len(losses), blind + 0.06, f"uniform guess: ln {tokenizer.vocab_size} = {blind:.2f}",
+            ha="right", va="bottom", fontsize=font)
+    ax.set_xlabel("training step", fontsize=font)
+    ax.set_ylabel("cross-entropy loss", fontsize=font)
+    ax.tick_params(labelsize=font)
+    ax.legend(loc="lower left", frameon=False, fontsize=font)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    words = (f"{len(losses)} training steps. The loss of step 1 is {losses[0]:.2f}; the mean "
+             f"of the first {window} steps is {running[window - 1]:.2f} and of the last "
+             f"{window} is {running[-1]:.2f}, below the uniform guess, "
+             f"ln {tokenizer.vocab_size} = {blind:.2f}. Single steps stay noisy, from "
+             f"{min(losses[-window:]):.2f} to {max(losses[-window:]):.2f} over the last "
+             f"{window}.")
+    return fig, words
 # --8<-- [end:loss_curve]
 
 
 # --8<-- [start:temperature]
-def temperature_bars(path, model):
-    """The trained model's probabilities for the first letter of a name, at three temperatures."""
+def temperature_bars(model, width, font):
+    """The model's probabilities for the first letter of a name, at three temperatures."""
     ckpt, config, tokenizer = model
     state_dict = state_dict_of(ckpt["weights"])
     logits = gpt(state_dict, config, tokenizer.bos, 0, [[] for _ in range(config.n_layer)],
                  [[] for _ in range(config.n_layer)])
     labels = [*tokenizer.chars, "BOS"]
-    fig, axes = plt.subplots(len(TEMPERATURES), 1, figsize=(8, 6), dpi=120, sharex=True, sharey=True)
+    fig, axes = plt.subplots(len(TEMPERATURES), 1, figsize=(width, width * 0.8),
+                             sharex=True, sharey=True)
+    words = []
     for ax, t in zip(axes, TEMPERATURES):
         probs = [p.data for p in softmax([logit / t for logit in logits])]
         ax.bar(range(len(labels)), probs, color=ACCENT if t == 1.0 else MUTED)
-        ax.set_ylabel(f"T = {t}")
+        ax.set_ylabel(f"T = {t}", fontsize=font)
+        ax.tick_params(labelsize=font)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[-1].set_xticks(range(len(labels)), labels)
-    axes[0].set_title("P(first letter) after BOS: low T sharpens, high T flattens", color=INK)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+        top = sorted(range(len(labels)), key=lambda i: -probs[i])[:3]
+        words.append(f"at T = {t}, " + ", ".join(f"{labels[i]} {probs[i]:.2f}" for i in top))
+    axes[-1].set_xticks(range(len(labels)), labels, fontsize=font)
+    axes[-1].get_xticklabels()[-1].set_rotation(90)  # BOS: three letters in a letter's slot
+    axes[0].set_title("P(first letter) after BOS", fontsize=font)
+    words = ("The three likeliest first letters and their probabilities: "
+             + "; ".join(words) + ". A low T sharpens the distribution, a high T flattens it.")
+    return fig, words
 # --8<-- [end:temperature]
 
 
 # --8<-- [start:attention_heatmap]
-import numpy as np  # np.ma.masked_where, to leave the future blank
-from matplotlib.patches import Rectangle  # the hatched background that the future shows through
+import numpy as np  # np.triu, the future a query cannot see
 
-from microgpt.vectorized import attention_maps, pack  # every head's attention weights at once
+# every head's attention weights at once
+from microgpt.vectorized import attention_maps, pack
 
-ATTENTION_NAME = "maxwell"  # a double l, and an e that one head keeps looking back at
+ATTENTION_NAME = "maxwell"  # a double l, and an e that one head looks back at
 
 
-def attention_heatmap(path, model):
-    """The trained model reading BOS + ATTENTION_NAME: one panel per head, query down, key across."""
+def attention_heatmap(model, width, font):
+    """The trained model reading BOS + ATTENTION_NAME: one panel per head,
+    query down, key across, each weight as the accent colour's opacity."""
     ckpt, config, tokenizer = model
     P, _, _ = pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
-    tokens = [tokenizer.bos] + tokenizer.encode(ATTENTION_NAME)  # what the model reads, position by position
-    maps = attention_maps(P, config, tokens)[0]                   # (n_head, T, T), the only layer
+    tokens = [tokenizer.bos] + tokenizer.encode(ATTENTION_NAME)
+    maps = attention_maps(P, config, tokens)[0]  # (n_head, T, T), the only layer
     labels = ["BOS", *ATTENTION_NAME]
     T = len(tokens)
-    future = np.triu(np.ones((T, T), dtype=bool), k=1)           # key after query: never looked at
-    cmap = plt.get_cmap("Purples").copy()
-    cmap.set_bad((0, 0, 0, 0))                                    # masked cells: transparent
-    rows = math.ceil(config.n_head / 2)
-    fig, axes = plt.subplots(rows, 2, figsize=(8, 4 * rows), dpi=120)
+    columns = 2 if width > 6 else 1  # a phone: one head under the other
+    rows = math.ceil(config.n_head / columns)
+    panel = width / columns  # each panel square, in inches
+    fig, axes = plt.subplots(rows, columns, figsize=(width, rows * panel * 0.95),
+                             squeeze=False)
+    words = []
     for h, ax in enumerate(axes.flat):
-        ax.add_patch(Rectangle((-0.5, -0.5), T, T, facecolor="white", edgecolor="#d1d5db",
-                               hatch="///", linewidth=0, zorder=-1))  # shows through the future
-        weights = np.ma.masked_where(future, maps[h])
-        image = ax.imshow(weights, cmap=cmap, vmin=0, vmax=1)
-        ax.text(T - 1, 0.5, "the future:\nnot visible", ha="right", va="center", fontsize=8, color=MUTED,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-        for t in range(T):
-            for s in range(t + 1):
+        for t in range(T):  # query
+            for s in range(T):  # key
+                cell = (s - 0.5, t - 0.5)
+                if s > t:  # the future: hatched, never looked at
+                    ax.add_patch(plt.Rectangle(cell, 1, 1, facecolor="none",
+                                               edgecolor=FAINT, hatch="///", lw=0))
+                    continue
                 w = maps[h, t, s]
-                ax.text(s, t, "1" if w >= 0.995 else f"{w:.2f}"[1:], ha="center", va="center", fontsize=7,
-                        color="white" if w > 0.55 else INK)
-        ax.set_xticks(range(T), labels, fontsize=8)
-        ax.set_yticks(range(T), labels, fontsize=8)
+                ax.add_patch(plt.Rectangle(cell, 1, 1, facecolor=ACCENT,
+                                           alpha=float(w), lw=0))
+                shown = "1" if w >= 0.995 else f"{w:.2f}"[1:]  # .37
+                ax.text(s, t, shown, ha="center", va="center", fontsize=font,
+                        color=PAPER if w > 0.55 else INK)
+        ax.set_xlim(-0.5, T - 0.5)
+        ax.set_ylim(T - 0.5, -0.5)
+        ax.set_aspect("equal")
+        ax.set_xticks(range(T), labels, fontsize=font)
+        ax.set_yticks(range(T), labels, fontsize=font)
         ax.tick_params(length=0)
         ax.xaxis.set_ticks_position("top")
-        ax.set_title(f"head {h}", color=INK, fontsize=10, pad=18)
-        ax.set_xlabel("key: the position looked at", color=MUTED, fontsize=8)
-        ax.set_ylabel("query: the position looking", color=MUTED, fontsize=8)
+        ax.set_title(f"head {h}", fontsize=font, pad=font * 2.4)
+        ax.set_xlabel("key: the position looked at", color=MUTED, fontsize=font)
+        ax.set_ylabel("query: the position looking", color=MUTED, fontsize=font)
         ax.spines[:].set_visible(False)
-    fig.colorbar(image, ax=axes, shrink=0.6, label="attention weight (each row sums to 1)")
-    fig.savefig(path, bbox_inches="tight")
-    plt.close(fig)
+        most = [labels[int(np.argmax(maps[h, t, : t + 1]))] for t in range(T)]
+        pairs = ", ".join(f"{q} to {k}" for q, k in zip(labels, most))
+        words.append(f"head {h}: {pairs}")
+    words = ("For each query, the key it gives the most weight: " + "; ".join(words)
+             + ". Above the diagonal is the future, which no query sees.")
+    return fig, words
 # --8<-- [end:attention_heatmap]
 
 
-FIGURES = {"loss-curve.png": loss_curve, "temperature.png": temperature_bars,
-           "attention.png": attention_heatmap}
+def benchmark(_model, width, font):
+    """Seconds per training step of both engines against the work of the step, from the
+    saved results of benchmarks/engines.py; the band is compiled code's range."""
+    results = json.loads(BENCHMARK.read_text(encoding="utf-8"))
+    rows, info = results["results"], results["machine"]
+    fig, ax = plt.subplots(figsize=(width, width * (0.62 if width > 6 else 0.8)))
+    flops = sorted(r["flops_per_step"] for r in rows)
+    ax.fill_between(flops, [f / 10e9 for f in flops], [f / 1e9 for f in flops], color=FAINT,
+                    label="compiled code at 1-10 GFLOP/s (estimate)")
+    for i, r in enumerate(rows):
+        x = r["flops_per_step"]
+        top, bottom = r["scalar"]["seconds_per_step"], r["vectorized"]["seconds_per_step"]
+        ax.plot([x, x], [bottom, top], color=MUTED, lw=0.8, zorder=1)
+        ax.scatter([x], [top], marker="o", color=ACCENT, zorder=2,
+                   label="scalar engine (Values)" if i == 0 else None)
+        ax.scatter([x], [bottom], marker="s", color=SECOND, zorder=2,
+                   label="vectorized engine (NumPy)" if i == 0 else None)
+    default = rows[0]
+    ax.annotate(f"default model: {default['speedup']:,.0f}x",
+                (default["flops_per_step"], default["scalar"]["seconds_per_step"]),
+                textcoords="offset points", xytext=(8, -4), va="top", fontsize=font)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("FLOPs per training step", fontsize=font)
+    ax.set_ylabel("seconds per step", fontsize=font)
+    ax.tick_params(which="both", labelsize=font)
+    ax.grid(True, which="major", color=FAINT, linewidth=0.6)
+    ax.legend(fontsize=font, loc="upper left", bbox_to_anchor=(0, -0.16), frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    words = (f"Measured on {info['cpu']} ({info['cpu_count']} cores), {info['date'][:10]}, "
+             f"Python {info['python']}, NumPy {info['numpy']}, one core each. "
+             + "; ".join(f"{r['label']}: {r['flops_per_step']:,} FLOPs, scalar "
+                         f"{r['scalar']['seconds_per_step']:.3g} s, NumPy "
+                         f"{r['vectorized']['seconds_per_step'] * 1e3:.3g} ms, "
+                         f"{r['speedup']:,.0f}x" for r in rows) + ".")
+    return fig, words
+
+
+FIGURES = {"loss-curve": loss_curve, "temperature": temperature_bars,
+           "attention": attention_heatmap, "benchmark": benchmark}
+
+
+def svg_of(fig, prefix):
+    """The figure as SVG text: colours made CSS variables, ids made unique on the page."""
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML prolog or doctype inline
+    for placeholder, (name, colour) in PALETTE.items():
+        svg = svg.replace(placeholder, f"var(--mg-plot-{name}, {colour})")
+    font = "font-family: var(--md-text-font-family, sans-serif)"
+    svg = re.sub(r"font-family: ?'?DejaVu Sans'?", font, svg)
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
+    return re.sub(r'(url\(#|href="#)', rf"\1{prefix}-", svg)
 
 
 def on_files(files, config):
     model = trained_model()
+    on_files.drawings = {}
     for name, draw in FIGURES.items():
-        image = io.BytesIO()  # savefig writes to any file object: the PNG never touches the disk
-        draw(image, model)
-        files.append(File.generated(config, f"plots/{name}", content=image.getvalue()))
+        drawn = {}
+        for variant, (width, font) in VARIANTS.items():
+            fig, words = draw(model, width, font)  # the same words for both drawings
+            drawn[variant] = svg_of(fig, f"{name}-{variant}")
+        on_files.drawings[name] = (drawn["wide"], drawn["phone"], words)
+        standalone = re.sub(r"var\(--mg-plot-[a-z]+, (#[0-9a-f]{6})\)", r"\1", drawn["wide"])
+        files.append(File.generated(config, f"plots/{name}.svg", content=standalone))
     return files
+
+
+IMG = re.compile(r'(?:<p>)?<img alt="([^"]*)" src="(?:\.\./)*plots/([a-z-]+)\.svg"\s*/?>(?:</p>)?')
+
+
+def on_page_content(content, page, config, files):
+    def inline(m):
+        alt, name = html.unescape(m.group(1)), m.group(2)
+        wide, phone, words = on_files.drawings[name]
+        label = html.escape(f"{alt}. {words}", quote=True)
+        def labelled(svg, variant):
+            return svg.replace("<svg ", f'<svg class="mg-plot__{variant}" role="img" '
+                                        f'aria-label="{label}" ', 1)
+        return (f'<figure class="mg-plot">{labelled(wide, "wide")}{labelled(phone, "phone")}'
+                f'<details class="mg-plot__words"><summary>The figure in numbers</summary>'
+                f"<p>{html.escape(words)}</p></details></figure>")
+    return IMG.sub(inline, content)
