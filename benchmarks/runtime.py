@@ -21,6 +21,8 @@ first output within 3 s cold, a step no slower than 1.5x native.
 
 import argparse  # the --steps flag
 import datetime  # datetime.datetime.now, to date the results
+import gzip  # gzip.compress: the runtime's weight as a static host that compresses would send it
+import os  # os.getloadavg: how busy the machine was, beside the times it slows down
 import json  # the results file, and the browser's answer
 import platform  # platform.platform, platform.python_version: the machine's description
 import sys  # sys.path: run from a checkout without installing
@@ -108,14 +110,24 @@ def browser_figures(site_url, steps):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=20, help="training steps to time, each side (default 20)")
+    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be at least 1")
+    if args.site is not None and not (args.site / "index.html").is_file():
+        parser.error(f"--site {args.site}: no built site there (no index.html)")
 
-    with tempfile.TemporaryDirectory() as scratch, LocalServer(Path(scratch)) as server:
-        build_site(Path(scratch), server.url)
-        cold, warm, fetched, browser_step = browser_figures(server.url, args.steps)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as scratch:
+        site = args.site or Path(scratch)
+        with LocalServer(site) as server:
+            if args.site is None:
+                build_site(site, server.url)
+            cold, warm, fetched, browser_step = browser_figures(server.url, args.steps)
+        gzipped = {name: len(gzip.compress((site / name).read_bytes(), 6))
+                   for name in fetched if (site / name).is_file()}
     native_step = native_step_seconds(args.steps)
+    load_after = os.getloadavg()
 
     results = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -124,7 +136,9 @@ def main():
         "first_output_cold_s": round(cold, 3),
         "first_output_warm_s": round(warm, 3),
         "runtime_bytes": sum(fetched.values()),
+        "runtime_bytes_gzip": sum(gzipped.values()),
         "runtime_files": fetched,
+        "load_average_1min": {"before": load_before[0], "after": load_after[0]},
         "browser_step_s": browser_step,
         "native_step_s": native_step,
         "browser_over_native": browser_step / native_step,
@@ -133,7 +147,9 @@ def main():
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"first printed line, cold (fetch and start Pyodide): {cold:6.2f} s   (target: 3 s)")
     print(f"first printed line, Pyodide already loaded:         {warm:6.2f} s")
-    print(f"bytes fetched for the runtime: {results['runtime_bytes'] / 1e6:.1f} MB in {len(fetched)} files")
+    print(f"bytes fetched for the runtime: {results['runtime_bytes'] / 1e6:.1f} MB in {len(fetched)} files "
+          f"({results['runtime_bytes_gzip'] / 1e6:.1f} MB gzipped, as a compressing static host sends them)")
+    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before[0]:.1f} before, {load_after[0]:.1f} after")
     print(f"one training step: browser {browser_step * 1000:.0f} ms, native {native_step * 1000:.0f} ms, "
           f"ratio {results['browser_over_native']:.2f}x   (target: 1.5x)")
     print(f"written to {RESULTS.relative_to(ROOT)}")
