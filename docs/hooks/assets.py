@@ -1,10 +1,11 @@
-"""Serve KaTeX and Pyodide from the site itself, so that no page needs a CDN.
+"""Serve KaTeX's stylesheet and fonts, and Pyodide, from the site itself: no page needs a CDN.
 
 The files come from node_modules (installed by `npm ci` from package-lock.json)
 and are added to the build under vendor/. Nothing vendored is committed.
 
-The small loaders in docs/javascripts/ fetch these files only on pages that
-have maths, or at a reader's first Run. Mermaid is not served at all: diagrams are
+Maths is typeset at build time (docs/hooks/maths.py), so KaTeX's scripts are not
+served: the pages that have maths link its stylesheet, which loads its fonts. Pyodide is
+fetched at a reader's first Run only. Mermaid is not served at all: diagrams are
 drawn ahead of time into SVG (docs/hooks/diagrams.py). The last check below fails the build if any page
 would still make the browser fetch a script, stylesheet or font from elsewhere.
 """
@@ -24,8 +25,6 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 # site path -> path inside node_modules
 VENDORED = {
-    "vendor/katex/katex.min.js": "katex/dist/katex.min.js",
-    "vendor/katex/contrib/auto-render.min.js": "katex/dist/contrib/auto-render.min.js",
     # Python in the page: fetched by docs/javascripts/runtime-worker.js at the first Run only
     **{f"vendor/pyodide/{name}": f"pyodide/{name}" for name in (
         "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")},
