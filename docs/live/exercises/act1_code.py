@@ -20,7 +20,8 @@ from microgpt.data import Tokenizer
 tiny = Tokenizer.from_docs(["banana", "cab"])
 print(tiny.encode("cab"), tiny.bos)
 
-# The vocabulary is the sorted characters a, b, c, n: c is 2, a is 0, b is 1; BOS comes next.
+# The vocabulary is the sorted characters a, b, c, n: c is 2, a is 0, b is 1;
+# BOS comes next.
 prediction = "[2, 0, 1] 4"
 # --8<-- [end:predict_encode_solution]
 
@@ -36,10 +37,12 @@ def wrap(name):
 
 
 tokens = wrap("emma")
-targets = [tokens[k + 1] for k in range(len(tokens) - 1)]  # what each guess should be
-print("guesses:", ["BOS" if t == tokenizer.bos else tokenizer.chars[t] for t in targets])
+targets = tokens[1:]  # what each guess should be: the token after each one
+guesses = ["BOS" if t == tokenizer.bos else tokenizer.chars[t] for t in targets]
+print("guesses:", guesses)
 
-# Which job can the model no longer learn once wrap() is broken: "start" or "stop"?
+# Which job can the model no longer learn once wrap() is broken:
+# "start" or "stop"?
 lost = ""
 # --8<-- [end:break_bos_starter]
 
@@ -50,13 +53,14 @@ tokenizer = Tokenizer.from_docs(load_docs(default_data_path()))
 
 
 def wrap(name):
-    """The tokens the model reads for one name: BOS, the letters, and no BOS at the end."""
+    """The tokens the model reads for one name: BOS, the letters, no end BOS."""
     return [tokenizer.bos] + tokenizer.encode(name)
 
 
 tokens = wrap("emma")
-targets = [tokens[k + 1] for k in range(len(tokens) - 1)]  # what each guess should be
-print("guesses:", ["BOS" if t == tokenizer.bos else tokenizer.chars[t] for t in targets])
+targets = tokens[1:]  # what each guess should be: the token after each one
+guesses = ["BOS" if t == tokenizer.bos else tokenizer.chars[t] for t in targets]
+print("guesses:", guesses)
 
 # No guess is BOS any more: nothing teaches the model where a name ends.
 lost = "stop"
@@ -70,16 +74,18 @@ tokenizer = Tokenizer.from_docs(docs)
 
 
 def bigram_probs(docs, tokenizer):
-    """probs[a][b]: how often token b follows token a in the documents (each wrapped in BOS),
-    as a fraction of everything that follows a. No smoothing."""
+    """probs[a][b]: how often token b follows token a in the documents (each
+    wrapped in BOS), as a fraction of everything that follows a. No smoothing."""
     n = tokenizer.vocab_size
     counts = [[0] * n for _ in range(n)]
     # Count each pair (token, next token) of every document here.
-    return [[1 / n] * n for row in counts]  # a blind guess: replace it with the counts
+    # A blind guess, for now: replace it with the counts.
+    return [[1 / n] * n for row in counts]
 
 
 probs = bigram_probs(docs, tokenizer)
-print(f"P(first letter is 'a') = {probs[tokenizer.bos][tokenizer.encode('a')[0]]:.3f}")
+a_id = tokenizer.encode("a")[0]
+print(f"P(first letter is 'a') = {probs[tokenizer.bos][a_id]:.3f}")
 # --8<-- [end:extend_bigram_starter]
 
 # --8<-- [start:extend_bigram_solution]
@@ -90,8 +96,8 @@ tokenizer = Tokenizer.from_docs(docs)
 
 
 def bigram_probs(docs, tokenizer):
-    """probs[a][b]: how often token b follows token a in the documents (each wrapped in BOS),
-    as a fraction of everything that follows a. No smoothing."""
+    """probs[a][b]: how often token b follows token a in the documents (each
+    wrapped in BOS), as a fraction of everything that follows a. No smoothing."""
     n = tokenizer.vocab_size
     counts = [[0] * n for _ in range(n)]
     for doc in docs:
@@ -102,5 +108,6 @@ def bigram_probs(docs, tokenizer):
 
 
 probs = bigram_probs(docs, tokenizer)
-print(f"P(first letter is 'a') = {probs[tokenizer.bos][tokenizer.encode('a')[0]]:.3f}")
+a_id = tokenizer.encode("a")[0]
+print(f"P(first letter is 'a') = {probs[tokenizer.bos][a_id]:.3f}")
 # --8<-- [end:extend_bigram_solution]

@@ -33,7 +33,7 @@ from microgpt.engine import Value
 
 
 def backward(root):
-    """Value.backward(), written as a function: children after parents, chain rule, +=."""
+    """Value.backward() as a function: children after parents, chain rule, +=."""
     order, visited = [], set()
 
     def visit(node):  # recursive: fine for these small graphs
@@ -55,7 +55,8 @@ out = a * a + a
 backward(out)
 print("d(out)/da =", a.grad)
 
-# Once it is broken, which Values get a wrong gradient: "all", "reused" or "none"?
+# Once it is broken, which Values get a wrong gradient:
+# "all", "reused" or "none"?
 wrong = ""
 # --8<-- [end:break_accumulate_starter]
 
@@ -64,7 +65,7 @@ from microgpt.engine import Value
 
 
 def backward(root):
-    """Value.backward(), written as a function: children after parents, chain rule, and
+    """Value.backward() as a function: children after parents, chain rule, and
     broken: = instead of +=."""
     order, visited = [], set()
 
@@ -79,7 +80,8 @@ def backward(root):
     root.grad = 1
     for node in reversed(order):
         for child, local_grad in zip(node._children, node._local_grads):
-            child.grad = local_grad * node.grad  # the last path to arrive overwrites the others
+            # = instead of +=: the last path to arrive overwrites the others.
+            child.grad = local_grad * node.grad
 
 
 a = Value(3.0)
@@ -87,7 +89,8 @@ out = a * a + a
 backward(out)
 print("d(out)/da =", a.grad)
 
-# A Value used once has one path to the output, and = keeps it; a reused one loses all but one.
+# A Value used once has one path to the output, and = keeps it;
+# a reused one loses all but one.
 wrong = "reused"
 # --8<-- [end:break_accumulate_solution]
 

@@ -26,7 +26,8 @@ from microgpt.model import softmax
 scores = [Value(0.0), Value(0.0), Value(math.log(2))]
 print([round(p.data, 3) for p in softmax(scores)])
 
-# exp gives 1, 1 and 2; divided by their sum, 4, that is a quarter, a quarter and a half.
+# exp gives 1, 1 and 2; divided by their sum, 4, that is a quarter, a quarter
+# and a half.
 prediction = "[0.25, 0.25, 0.5]"
 # --8<-- [end:predict_softmax_solution]
 
@@ -42,8 +43,10 @@ def my_softmax(logits):
     return [e / total for e in exps]
 
 
-print([round(p.data, 3) for p in my_softmax([Value(1.0), Value(2.0), Value(3.0)])])
-print([round(p.data, 3) for p in my_softmax([Value(1000.0), Value(1001.0), Value(1002.0)])])
+small = [Value(1.0), Value(2.0), Value(3.0)]
+large = [Value(1000.0), Value(1001.0), Value(1002.0)]
+print([round(p.data, 3) for p in my_softmax(small)])
+print([round(p.data, 3) for p in my_softmax(large)])
 # --8<-- [end:break_softmax_starter]
 
 # --8<-- [start:break_softmax_solution]
@@ -51,17 +54,20 @@ from microgpt.engine import Value
 
 
 def my_softmax(logits):
-    """Scores into probabilities, broken: without subtracting the largest score first."""
+    """Scores into probabilities, broken: the largest score is not subtracted."""
     exps = [val.exp() for val in logits]
     total = sum(exps)
     return [e / total for e in exps]
 
 
-print([round(p.data, 3) for p in my_softmax([Value(1.0), Value(2.0), Value(3.0)])])
+small = [Value(1.0), Value(2.0), Value(3.0)]
+large = [Value(1000.0), Value(1001.0), Value(1002.0)]
+print([round(p.data, 3) for p in my_softmax(small)])
 try:
-    print([round(p.data, 3) for p in my_softmax([Value(1000.0), Value(1001.0), Value(1002.0)])])
+    print([round(p.data, 3) for p in my_softmax(large)])
 except OverflowError as error:
-    print("OverflowError:", error)  # e**1000 is far beyond the largest float, about 1.8e308
+    # e**1000 is far beyond the largest float, about 1.8e308
+    print("OverflowError:", error)
 # --8<-- [end:break_softmax_solution]
 
 # --8<-- [start:extend_params_starter]
@@ -71,7 +77,8 @@ from microgpt.model import GPTConfig
 def count_params(config, vocab_size):
     """How many numbers the model has, from its shape alone (see init_params)."""
     d = config.n_embd
-    tables = vocab_size * d + config.block_size * d + vocab_size * d  # wte, wpe, lm_head
+    # wte, wpe and lm_head: d numbers for each token, position, token
+    tables = vocab_size * d + config.block_size * d + vocab_size * d
     per_layer = 0  # attention and MLP matrices of one layer: fill this in
     return tables + config.n_layer * per_layer
 
@@ -87,7 +94,8 @@ from microgpt.model import GPTConfig
 def count_params(config, vocab_size):
     """How many numbers the model has, from its shape alone (see init_params)."""
     d = config.n_embd
-    tables = vocab_size * d + config.block_size * d + vocab_size * d  # wte, wpe, lm_head
+    # wte, wpe and lm_head: d numbers for each token, position, token
+    tables = vocab_size * d + config.block_size * d + vocab_size * d
     attention = 4 * d * d        # wq, wk, wv, wo: d x d each
     mlp = 4 * d * d + d * 4 * d  # fc1 widens to 4d, fc2 comes back to d
     per_layer = attention + mlp

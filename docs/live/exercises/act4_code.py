@@ -8,7 +8,8 @@ is never imported: each region runs on its own, in the reader's browser or in th
 from microgpt.engine import Value
 from microgpt.model import softmax
 
-logits = [Value(0.0) for _ in range(27)]  # a model with no opinion: every score the same
+# A model with no opinion: every score the same.
+logits = [Value(0.0) for _ in range(27)]
 probs = softmax(logits)
 loss = -probs[4].log()  # the right next letter is e, id 4
 print(round(loss.data, 3))
@@ -21,7 +22,8 @@ prediction = ""
 from microgpt.engine import Value
 from microgpt.model import softmax
 
-logits = [Value(0.0) for _ in range(27)]  # a model with no opinion: every score the same
+# A model with no opinion: every score the same.
+logits = [Value(0.0) for _ in range(27)]
 probs = softmax(logits)
 loss = -probs[4].log()  # the right next letter is e, id 4
 print(round(loss.data, 3))
@@ -57,8 +59,8 @@ for step in range(8):
     sgd_step(params, 0.5)
     print(f"step {step + 1}: loss {loss.data:.3f}")
 
-# Once it is broken, what moves the weights at step 2: "own" (its own gradient only)
-# or "sum" (the gradients of steps 1 and 2 added up)?
+# Once it is broken, what moves the weights at step 2:
+# "own" (its own gradient only) or "sum" (the gradients of steps 1 and 2 added)?
 moved_by = ""
 # --8<-- [end:break_zero_grad_starter]
 
@@ -88,7 +90,7 @@ for step in range(8):
     sgd_step(params, 0.5)
     print(f"step {step + 1}: loss {loss.data:.3f}")
 
-# .grad keeps every earlier step's gradient, and backward() adds the new one to it.
+# .grad keeps every earlier step's gradient, and backward() adds the new one.
 moved_by = "sum"
 # --8<-- [end:break_zero_grad_solution]
 
@@ -97,12 +99,15 @@ from microgpt.engine import Value
 
 
 def cross_entropy(logits, target):
-    """-log(softmax(logits)[target]), straight from the scores, as one Value. Safe for large
-    scores: log(sum(exp(s))) = m + log(sum(exp(s - m))) for the largest score m."""
-    return -logits[target]  # the score of the right token: the log of the sum is missing
+    """-log(softmax(logits)[target]), straight from the scores, as one Value.
+    Safe for large scores: log(sum(exp(s))) = m + log(sum(exp(s - m))) for the
+    largest score m."""
+    # The score of the right token: the log of the sum is missing.
+    return -logits[target]
 
 
-print(round(cross_entropy([Value(0.0), Value(0.0)], 0).data, 4))  # two equal scores: ln 2
+two_equal = [Value(0.0), Value(0.0)]  # two equal scores: the loss is ln 2
+print(round(cross_entropy(two_equal, 0).data, 4))
 # --8<-- [end:extend_cross_entropy_starter]
 
 # --8<-- [start:extend_cross_entropy_solution]
@@ -110,12 +115,14 @@ from microgpt.engine import Value
 
 
 def cross_entropy(logits, target):
-    """-log(softmax(logits)[target]), straight from the scores, as one Value. Safe for large
-    scores: log(sum(exp(s))) = m + log(sum(exp(s - m))) for the largest score m."""
+    """-log(softmax(logits)[target]), straight from the scores, as one Value.
+    Safe for large scores: log(sum(exp(s))) = m + log(sum(exp(s - m))) for the
+    largest score m."""
     m = max(s.data for s in logits)
     log_sum_exp = sum((s - m).exp() for s in logits).log() + m
     return log_sum_exp - logits[target]
 
 
-print(round(cross_entropy([Value(0.0), Value(0.0)], 0).data, 4))  # two equal scores: ln 2
+two_equal = [Value(0.0), Value(0.0)]  # two equal scores: the loss is ln 2
+print(round(cross_entropy(two_equal, 0).data, 4))
 # --8<-- [end:extend_cross_entropy_solution]

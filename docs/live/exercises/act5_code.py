@@ -10,7 +10,8 @@ import math
 from microgpt.engine import Value
 from microgpt.model import softmax
 
-logits = [Value(math.log(2)), Value(0.0)]  # the first token twice as likely as the second
+# The first token twice as likely as the second:
+logits = [Value(math.log(2)), Value(0.0)]
 temperature = 0.5
 probs = softmax([logit / temperature for logit in logits])
 print([round(p.data, 3) for p in probs])
@@ -25,12 +26,14 @@ import math
 from microgpt.engine import Value
 from microgpt.model import softmax
 
-logits = [Value(math.log(2)), Value(0.0)]  # the first token twice as likely as the second
+# The first token twice as likely as the second:
+logits = [Value(math.log(2)), Value(0.0)]
 temperature = 0.5
 probs = softmax([logit / temperature for logit in logits])
 print([round(p.data, 3) for p in probs])
 
-# Dividing by 0.5 doubles the scores, which squares the odds: 2 to 1 becomes 4 to 1.
+# Dividing by 0.5 doubles the scores, which squares the odds:
+# 2 to 1 becomes 4 to 1.
 prediction = "[0.8, 0.2]"
 # --8<-- [end:predict_temperature_solution]
 
@@ -41,19 +44,22 @@ from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
 
-ckpt = load_checkpoint("docs/checkpoints/names-1000.json")  # the reference run, 1000 steps
+# The reference run, 1000 steps:
+ckpt = load_checkpoint("docs/checkpoints/names-1000.json")
 state_dict, config = state_dict_of(ckpt["weights"]), GPTConfig(**ckpt["config"])
 tokenizer = Tokenizer(tuple(ckpt["vocab"]))
 
 
 def sample_ids(rng, temperature=0.5):
-    """The ids of one new name, as microgpt.sample draws them (BOS not included)."""
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    """The ids of one new name, as microgpt.sample draws them (without BOS)."""
+    keys = [[] for _ in range(config.n_layer)]  # one cache for each layer
+    values = [[] for _ in range(config.n_layer)]
     token_id, ids = tokenizer.bos, []
     for pos_id in range(config.block_size):
         logits = gpt(state_dict, config, token_id, pos_id, keys, values)
         probs = softmax([logit / temperature for logit in logits])
-        token_id = rng.choices(range(tokenizer.vocab_size), weights=[p.data for p in probs])[0]
+        weights = [p.data for p in probs]
+        token_id = rng.choices(range(tokenizer.vocab_size), weights=weights)[0]
         if token_id == tokenizer.bos:  # the model says the name is finished
             break
         ids.append(token_id)
@@ -64,7 +70,8 @@ rng = random.Random(1)
 for _ in range(2):
     print(tokenizer.decode(sample_ids(rng)))
 
-# Once it is broken, how long is every "name", in tokens? Type a number between the quotes.
+# Once it is broken, how long is every "name", in tokens?
+# Type a number between the quotes.
 length = ""
 # --8<-- [end:break_stop_starter]
 
@@ -75,19 +82,22 @@ from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
 
-ckpt = load_checkpoint("docs/checkpoints/names-1000.json")  # the reference run, 1000 steps
+# The reference run, 1000 steps:
+ckpt = load_checkpoint("docs/checkpoints/names-1000.json")
 state_dict, config = state_dict_of(ckpt["weights"]), GPTConfig(**ckpt["config"])
 tokenizer = Tokenizer(tuple(ckpt["vocab"]))
 
 
 def sample_ids(rng, temperature=0.5):
     """The ids of one new name, broken: a BOS no longer ends it."""
-    keys, values = [[] for _ in range(config.n_layer)], [[] for _ in range(config.n_layer)]
+    keys = [[] for _ in range(config.n_layer)]  # one cache for each layer
+    values = [[] for _ in range(config.n_layer)]
     token_id, ids = tokenizer.bos, []
     for pos_id in range(config.block_size):
         logits = gpt(state_dict, config, token_id, pos_id, keys, values)
         probs = softmax([logit / temperature for logit in logits])
-        token_id = rng.choices(range(tokenizer.vocab_size), weights=[p.data for p in probs])[0]
+        weights = [p.data for p in probs]
+        token_id = rng.choices(range(tokenizer.vocab_size), weights=weights)[0]
         ids.append(token_id)
     return ids
 
@@ -96,7 +106,8 @@ rng = random.Random(1)
 for _ in range(2):
     print(tokenizer.decode(sample_ids(rng)))
 
-# Nothing stops the loop before block_size, and decode() hides the BOS tokens in the middle.
+# Nothing stops the loop before block_size, and decode() hides the BOS tokens
+# in the middle.
 length = "16"
 # --8<-- [end:break_stop_solution]
 
@@ -105,9 +116,11 @@ import random
 
 
 def top_k_weights(weights, k):
-    """Keep the k largest weights, set the others to 0, and rescale so that they sum to 1."""
+    """Keep the k largest weights, set the others to 0, and rescale them so
+    that they sum to 1."""
     total = sum(weights)
-    return [w / total for w in weights]  # all of them, for now: keep only the k largest
+    # All of them, for now: keep only the k largest.
+    return [w / total for w in weights]
 
 
 rng = random.Random(0)
@@ -121,7 +134,8 @@ import random
 
 
 def top_k_weights(weights, k):
-    """Keep the k largest weights, set the others to 0, and rescale so that they sum to 1."""
+    """Keep the k largest weights, set the others to 0, and rescale them so
+    that they sum to 1."""
     kept = sorted(range(len(weights)), key=lambda i: weights[i], reverse=True)[:k]
     total = sum(weights[i] for i in kept)
     return [w / total if i in kept else 0.0 for i, w in enumerate(weights)]
