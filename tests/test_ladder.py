@@ -170,3 +170,30 @@ def test_the_command_reproduces_the_results_file(tmp_path, results):
     for r in (*fresh["rungs"].values(), *results["rungs"].values()):
         assert r.pop("seconds_per_step") > 0  # the machine's speed: the one figure that may differ
     assert fresh == results
+
+
+def ladder_hook():
+    """docs/hooks/ladder.py, the build-time hook that fills in the page's figures."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("ladder_hook", ROOT / "docs" / "hooks" / "ladder.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    return hook
+
+
+@needs_results
+def test_a_comparison_the_page_states_fails_the_build_once_the_results_contradict_it():
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+    hook, page = ladder_hook(), SimpleNamespace(file=SimpleNamespace(src_uri="ladder.md"))
+    build = lambda markdown: hook.on_page_markdown(markdown, page, None, None)  # noqa: E731
+    assert build("<!-- ladder-holds adam.held_out < bigram.held_out -->\nText.") == "Text."
+    assert build("<!-- ladder-holds autograd.held_out-attention.held_out > gpt.held_out-adam.held_out -->\n") == ""
+    for wrong in ["<!-- ladder-holds adam.held_out > bigram.held_out -->",  # false for these results
+                  "<!-- ladder-holds mlp.held_out ~ adam.held_out -->",      # not close
+                  "<!-- ladder-holds adam.heldout < bigram.held_out -->",    # no such figure
+                  "<!-- ladder-hold adam.held_out < bigram.held_out -->",    # a typo: not left unread
+                  "{{ ladder:adam.nope }}"]:
+        with pytest.raises(PluginError):
+            build(wrong + "\n")

@@ -3,11 +3,17 @@
 docs/ladder/results.json is written by `python -m microgpt.ladder --out docs/ladder/results.json`
 (tests/test_ladder.py checks it against the code). On a page:
 
-    {{ ladder:RUNG.FIELD }}    one figure of a rung: held_out, train, params, ms, samples
-    {{ ladder:NAME }}          a term: num_steps, num_held_out, seed, lr, baseline
+    {{ ladder:RUNG.FIELD }}    one figure of a rung: held_out, train (mean of the last WINDOW
+                               losses), first (of the first WINDOW), prior (of the WINDOW before
+                               the last), params, ms, samples (as code), names (the same, plain)
+    {{ ladder:NAME }}          a term: num_steps, num_held_out, seed, lr, window, hand_vs_value
     <!-- ladder-table -->      the table of every rung
     <!-- ladder-plot -->       the loss curves of every rung, as an SVG in the site's colours
     <!-- ladder-diff A B -->   a ```diff block from A to B, each `path` or `path:region`
+    <!-- ladder-holds A < B --> nothing on the page; the build fails unless A < B (or A > B, or
+                               A ~ B: within CLOSE), each a RUNG.FIELD (held_out, train, first,
+                               prior, params, ms) or the difference of two (a.held_out-b.held_out),
+                               so that a comparison the prose makes cannot outlive the results
 
 An unknown name, rung, field, file or region fails the build.
 """
@@ -21,17 +27,23 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from microgpt.ladder import RUNGS, terms
+from microgpt.model import GPTConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "docs" / "ladder" / "results.json"
 FACT = re.compile(r"\{\{\s*ladder:([a-z_]+)(?:\.([a-z_]+))?\s*\}\}")
-DIFF = re.compile(r"^<!-- ladder-diff (\S+) (\S+) -->$", re.M)
+DIFF = re.compile(r"^( *)<!-- ladder-diff (\S+) (\S+) -->$", re.M)  # indented: inside a ??? block
+OPERAND = r"([a-z_]+\.[a-z_]+(?:-[a-z_]+\.[a-z_]+)?)"  # RUNG.FIELD, or RUNG.FIELD-RUNG.FIELD
+HOLDS = re.compile(rf"^<!-- ladder-holds {OPERAND} ([<>~]) {OPERAND} -->\n?", re.M)
+CLOSE = 0.05  # `A ~ B`: the page says A and B are close, within a few hundredths of a loss
 WINDOW = 100  # steps in the running mean of the curves and of the "train loss" column
 IDEAS = {"bigram": "count pairs", "mlp": "MLP, gradients by hand", "autograd": "gradients by Value",
-         "attention": "positions, attention, rmsnorm, residuals", "gpt": "4 heads, layer loop",
+         "attention": "positions, attention, rmsnorm, residuals", "gpt": f"{GPTConfig().n_head} heads, layer loop",
          "adam": "Adam (the package)"}
-COLOURS = {"bigram": "#6b7280", "mlp": "#d97706", "autograd": "#f59e0b", "attention": "#059669",
-           "gpt": "#2563eb", "adam": "#db2777"}  # readable on Material's light and dark backgrounds
+COLOURS = {"bigram": "#808080", "mlp": "#d97706", "autograd": "#b45309", "attention": "#0d9488",
+           "gpt": "#3b82f6", "adam": "#e0448a"}  # at least 3:1 against Material's white and its slate
+DASHED = {"autograd": ' stroke-dasharray="5 4"',  # it lies on mlp's curve: mlp shows between its dashes
+          "gpt": ' stroke-dasharray="5 4"'}  # and it on attention's
 
 
 def load_results():
@@ -41,17 +53,56 @@ def load_results():
     return results
 
 
-def train_loss(r):
-    return sum(r["losses"][-WINDOW:]) / len(r["losses"][-WINDOW:])
+def mean(xs):
+    return terms.add_up(xs) / len(xs)
+
+
+def numbers(r):
+    """The figures of a rung that can be compared: field -> value."""
+    return {"held_out": r["held_out_loss"], "train": mean(r["losses"][-WINDOW:]),
+            "first": mean(r["losses"][:WINDOW]), "prior": mean(r["losses"][-2 * WINDOW : -WINDOW]),
+            "params": r["num_params"],
+            "ms": r["seconds_per_step"] * 1000}
+
+
+def milliseconds(ms):
+    return f"{ms:.0f}" if ms >= 10 else f"{ms:.1f}" if ms >= 1 else f"{ms:.2g}"  # 2 digits at least
 
 
 def rung_fact(r, field):
-    facts = {"held_out": f"{r['held_out_loss']:.3f}", "train": f"{train_loss(r):.3f}",
-             "params": f"{r['num_params']:,}", "ms": f"{r['seconds_per_step'] * 1000:.1f}",
-             "samples": ", ".join(f"`{s}`" for s in r["samples"])}
+    n = numbers(r)
+    facts = {"held_out": f"{n['held_out']:.3f}", "train": f"{n['train']:.3f}", "first": f"{n['first']:.3f}",
+             "prior": f"{n['prior']:.3f}",
+             "params": f"{n['params']:,}", "ms": milliseconds(n["ms"]),
+             "samples": ", ".join(f"`{s}`" for s in r["samples"]), "names": ", ".join(r["samples"])}
     if field not in facts:
         raise PluginError(f"unknown ladder field {field!r}; known: {', '.join(facts)}")
     return facts[field]
+
+
+def number(results, operand):
+    """The value of RUNG.FIELD, or of RUNG.FIELD-RUNG.FIELD."""
+    first, _, second = operand.partition("-")
+    values = []
+    for ref in filter(None, (first, second)):
+        name, field = ref.split(".")
+        if name not in results["rungs"]:
+            raise PluginError(f"ladder-holds: unknown rung {name!r}; known: {', '.join(RUNGS)}")
+        n = numbers(results["rungs"][name])
+        if field not in n:
+            raise PluginError(f"ladder-holds: {field!r} is not a number; numbers: {', '.join(n)}")
+        values.append(n[field])
+    return values[0] - values[1] if second else values[0]
+
+
+def holds(results, match):
+    """Check one stated ordering against the results; it leaves nothing on the page."""
+    left, op, right = match.groups()
+    a, b = number(results, left), number(results, right)
+    if not {"<": a < b, ">": a > b, "~": abs(a - b) < CLOSE}[op]:
+        raise PluginError(f"ladder-holds: the page says {left} {op} {right}, but the results give "
+                          f"{a!r} and {b!r}: rewrite what the page says")
+    return ""
 
 
 def fact(results, name, field):
@@ -59,19 +110,23 @@ def fact(results, name, field):
         if name not in results["rungs"]:
             raise PluginError(f"unknown rung {name!r}; known: {', '.join(RUNGS)}")
         return rung_fact(results["rungs"][name], field)
+    gap = max(abs(a - b) for a, b in zip(results["rungs"]["mlp"]["losses"], results["rungs"]["autograd"]["losses"]))
     terms_facts = {"num_steps": f"{results['num_steps']:,}", "num_held_out": str(results["num_held_out"]),
-                   "seed": str(results["seed"]), "lr": str(terms.LEARNING_RATE), "window": str(WINDOW)}
+                   "seed": str(results["seed"]), "lr": str(terms.LEARNING_RATE), "window": str(WINDOW),
+                   "hand_vs_value": f"{gap:.0e}"}  # the largest gap between the two MLPs' losses
     if name not in terms_facts:
         raise PluginError(f"unknown ladder fact {name!r}; known: {', '.join(terms_facts)}")
     return terms_facts[name]
 
 
 def table(results):
-    rows = ["| rung | adds | parameters | train loss | held-out loss | ms per step | samples |",
-            "|---|---|--:|--:|--:|--:|---|"]
+    base = results["rungs"]["bigram"]["held_out_loss"]
+    rows = ["| rung: what it adds | parameters | train loss | held-out loss | against counts | ms a step | samples |",
+            "|---|--:|--:|--:|--:|--:|---|"]
     for i, (name, r) in enumerate(results["rungs"].items(), 1):
-        rows.append(f"| {i} `{name}` | {IDEAS[name]} | {rung_fact(r, 'params')} | {rung_fact(r, 'train')} "
-                    f"| **{rung_fact(r, 'held_out')}** | {rung_fact(r, 'ms')} | {rung_fact(r, 'samples')} |")
+        gap = "baseline" if name == "bigram" else f"{r['held_out_loss'] - base:+.3f}".replace("-", "\u2212")
+        rows.append(f"| {i} `{name}`: {IDEAS[name]} | {rung_fact(r, 'params')} | {rung_fact(r, 'train')} "
+                    f"| **{rung_fact(r, 'held_out')}** | {gap} | {rung_fact(r, 'ms')} | {rung_fact(r, 'names')} |")
     return "\n".join(rows)
 
 
@@ -83,9 +138,23 @@ def running_mean(xs, window):
     return out
 
 
+# One drawing for a wide page and one for a phone, shown by width as the other plots are
+# (extra.css, figure.mg-plot): each at about 1x, so that its text reads at its own size.
+# variant: (width, height, left, right, top, bottom, font size, label spacing)
+VARIANTS = {"wide": (720, 340, 40, 110, 10, 38, 13, 15), "phone": (360, 330, 32, 86, 10, 36, 12, 14)}
+
+
 def plot(results):
-    """Each rung's training loss, as a running mean, on one pair of axes: a plain inline SVG."""
-    w, h, left, right, top, bottom = 720, 360, 52, 150, 14, 40
+    return ('<figure class="mg-plot">' + "".join(drawing(results, v) for v in VARIANTS) + "</figure>")
+
+
+def drawing(results, variant):
+    """Each rung's training loss, as a running mean, on one pair of axes: a plain inline SVG.
+
+    The names at the right are in the text colour, each after a stroke of its curve's colour, so
+    that they read in both palettes.
+    """
+    w, h, left, right, top, bottom, font, spacing = VARIANTS[variant]
     curves = {name: running_mean(r["losses"], WINDOW) for name, r in results["rungs"].items()}
     lo = min(min(c[len(c) // 10 :]) for c in curves.values())  # the first steps: all near 3.3
     hi = max(max(c) for c in curves.values())
@@ -95,34 +164,38 @@ def plot(results):
     def xy(i, y):
         return left + (w - left - right) * i / (n - 1), top + (h - top - bottom) * (hi - y) / (hi - lo)
 
-    ink = "fill:var(--md-default-fg-color);font-size:12px"
-    parts = [f'<svg class="mg-curve" viewBox="0 0 {w} {h}" role="img" aria-labelledby="ladder-plot-title">',
-             f'<title id="ladder-plot-title">Training loss of every rung, mean of the last {WINDOW} steps</title>']
-    y = lo
+    ink = f"fill:var(--md-default-fg-color);font-size:{font}px"
+    title = f"ladder-plot-{variant}"
+    parts = [f'<svg class="mg-plot__{variant}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{title}">',
+             f'<title id="{title}">Training loss of every rung, mean of the last {WINDOW} steps, '
+             f'over {n} steps</title>']
+    tick, y = (0.1 if hi - lo <= 1.2 else 0.2), lo
     while y <= hi + 1e-9:
         _, py = xy(0, y)
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{py:.1f}" y2="{py:.1f}" '
                      f'style="stroke:var(--md-default-fg-color--lightest)"/>')
-        parts.append(f'<text x="{left - 6}" y="{py + 4:.1f}" text-anchor="end" style="{ink}">{y:.1f}</text>')
-        y += 0.1 if hi - lo <= 1.2 else 0.2
-    for step in range(0, n + 1, 200):
+        parts.append(f'<text x="{left - 5}" y="{py + 4:.1f}" text-anchor="end" style="{ink}">{y:.1f}</text>')
+        y += tick
+    for step in range(0, n + 1, n // 5):
         px, _ = xy(max(step - 1, 0), lo)
-        parts.append(f'<text x="{px:.1f}" y="{h - bottom + 18}" text-anchor="middle" style="{ink}">{step}</text>')
-    parts.append(f'<text x="{(left + w - right) / 2}" y="{h - 4}" text-anchor="middle" style="{ink}">step</text>')
+        parts.append(f'<text x="{px:.1f}" y="{h - bottom + 17}" text-anchor="middle" style="{ink}">{step}</text>')
+    parts.append(f'<text x="{(left + w - right) / 2}" y="{h - 3}" text-anchor="middle" style="{ink}">step</text>')
     ends = []
     for name, curve in curves.items():
         points = " ".join("%.1f,%.1f" % xy(i, v) for i, v in enumerate(curve) if i % 4 == 0 or i == n - 1)
-        dash = ' stroke-dasharray="6 4"' if name == "autograd" else ""  # it lies on top of mlp's curve
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{COLOURS[name]}" stroke-width="2"{dash}/>')
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{COLOURS[name]}" stroke-width="2"'
+                     f'{DASHED.get(name, "")}/>')
         ends.append([xy(n - 1, curve[-1])[1], name])
     ends.sort()
     for i in range(1, len(ends)):  # labels at the right end, pushed apart so they never overlap
-        ends[i][0] = max(ends[i][0], ends[i - 1][0] + 14)
+        ends[i][0] = max(ends[i][0], ends[i - 1][0] + spacing)
     for py, name in ends:
-        parts.append(f'<text x="{w - right + 8}" y="{py + 4:.1f}" style="fill:{COLOURS[name]};font-size:12px;'
-                     f'font-weight:700">{html.escape(name)}</text>')
+        x = w - right + 14
+        parts.append(f'<line x1="{x}" x2="{x + 14}" y1="{py:.1f}" y2="{py:.1f}" stroke="{COLOURS[name]}" '
+                     f'stroke-width="3"{DASHED.get(name, "")}/>')
+        parts.append(f'<text x="{x + 18}" y="{py + 4:.1f}" style="{ink}">{html.escape(name)}</text>')
     parts.append("</svg>")
-    return '<div class="mg-scroll">' + "".join(parts) + "</div>"
+    return "".join(parts)
 
 
 def region(ref):
@@ -144,18 +217,23 @@ def region(ref):
 
 
 def diff_block(match):
-    a, b = match.group(1), match.group(2)
+    indent, a, b = match.groups()
     lines = list(difflib.unified_diff(region(a), region(b), a, b, n=3, lineterm=""))
     if not lines:
         raise PluginError(f"ladder-diff: {a} and {b} are the same")
-    return "\n".join([f'```{{.diff title="From {a} to {b}"}}', *lines, "```"])
+    return "\n".join(indent + line for line in [f'```{{.diff title="From {a} to {b}"}}', *lines, "```"])
 
 
 def on_page_markdown(markdown, page, config, files):
     if "ladder:" not in markdown and "ladder-" not in markdown:
         return markdown
     results = load_results()
+    markdown = HOLDS.sub(lambda m: holds(results, m), markdown)
     markdown = DIFF.sub(diff_block, markdown)
     markdown = markdown.replace("<!-- ladder-table -->", table(results))
     markdown = markdown.replace("<!-- ladder-plot -->", plot(results))
-    return FACT.sub(lambda m: fact(results, m.group(1), m.group(2)), markdown)
+    markdown = FACT.sub(lambda m: fact(results, m.group(1), m.group(2)), markdown)
+    left = re.search(r"<!-- ladder-.*|\{\{\s*ladder:.*?\}\}", markdown)
+    if left:  # a directive with a typo would otherwise stay on the page, unread and unchecked
+        raise PluginError(f"{page.file.src_uri}: not understood: {left.group(0)}")
+    return markdown
