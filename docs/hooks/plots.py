@@ -179,6 +179,96 @@ def attention_heatmap(model, width, font):
 # --8<-- [end:attention_heatmap]
 
 
+# --8<-- [start:embedding_map]
+VOWELS = "aeiou"
+
+
+def embedding_map(model, width, font):
+    """Every token's row of the trained wte (n_embd numbers), projected onto the two
+    directions along which the 27 rows differ most (principal component analysis)."""
+    ckpt, _, tokenizer = model
+    labels = [*tokenizer.chars, "BOS"]
+    wte = np.array(ckpt["weights"]["wte"])  # (vocab_size, n_embd)
+    centred = wte - wte.mean(axis=0)
+    _, spread, axes_t = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ axes_t[:2].T  # (vocab_size, 2): each row's two coordinates
+    for a in range(2):  # an axis has no sign of its own: put its farthest token on the right
+        if xy[np.argmax(abs(xy[:, a])), a] < 0:
+            xy[:, a] = -xy[:, a]
+    share = spread**2 / (spread**2).sum()  # how much of the rows' spread each axis holds
+    fig, ax = plt.subplots(figsize=(width, width * (0.62 if width > 6 else 0.9)))
+    for i, label in enumerate(labels):
+        colour = ACCENT if label in VOWELS else SECOND if label == "BOS" else INK
+        ax.scatter(*xy[i], s=14, color=colour, zorder=2)
+        ax.annotate(label, xy[i], textcoords="offset points", xytext=(4, 3),
+                    fontsize=font + 1, color=colour,
+                    fontweight="bold" if label in VOWELS else "normal")
+    ax.axhline(0, color=FAINT, lw=0.8, zorder=1)
+    ax.axvline(0, color=FAINT, lw=0.8, zorder=1)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(f"first direction ({share[0]:.0%} of the spread)", fontsize=font)
+    ax.set_ylabel(f"second direction ({share[1]:.0%})", fontsize=font)
+    ax.tick_params(labelsize=font)
+    ax.spines[["top", "right"]].set_visible(False)
+    vowel_x = [xy[i, 0] for i, c in enumerate(labels) if c in VOWELS]
+    other_x = [xy[i, 0] for i, c in enumerate(labels) if c not in VOWELS]
+    side = "left" if max(vowel_x) < min(other_x) else "right" if min(vowel_x) > max(other_x) else None
+    apart = (f"The vowels ({' '.join(VOWELS)}) all lie to the {side} of every other token "
+             "along the first direction" if side else
+             "The vowels are not apart from the other tokens along the first direction")
+    words = (f"The {len(labels)} rows of wte, {wte.shape[1]} numbers each, seen along the two "
+             f"directions in which they differ most: the first holds {share[0]:.0%} of their "
+             f"spread, the second {share[1]:.0%}. {apart}: the vowels' first coordinates run "
+             f"from {min(vowel_x):.2f} to {max(vowel_x):.2f}, the others' from "
+             f"{min(other_x):.2f} to {max(other_x):.2f}. Each token (first, second): "
+             + ", ".join(f"{c} ({x + 0:.2f}, {y + 0:.2f})"  # + 0: no -0.00
+                         for c, (x, y) in zip(labels, xy.round(2))) + ".")
+    return fig, words
+# --8<-- [end:embedding_map]
+
+
+# --8<-- [start:learning_rate]
+from microgpt.engine import Value  # one weight, to read the schedule off adam_update
+from microgpt.train import AdamConfig, adam_update
+
+
+def learning_rate(model, width, font):
+    """The learning rate of each step of the reference run, measured on adam_update itself:
+    a weight whose gradient is always 1 moves by exactly lr_t at every step."""
+    ckpt, _, _ = model
+    opt, num_steps = AdamConfig(**ckpt["adam"]), ckpt["num_steps"]
+    p, m, v = Value(0.0), [0.0], [0.0]
+    rates = []
+    for step in range(num_steps):
+        p.grad = 1.0
+        before = p.data
+        adam_update([p], m, v, step, num_steps, opt)
+        rates.append(before - p.data)
+    steps = range(1, num_steps + 1)
+    fig, ax = plt.subplots(figsize=(width, width * (0.5 if width > 6 else 0.7)))
+    ax.plot(steps, rates, color=ACCENT, linewidth=2.2)
+    ax.set_xlim(0, num_steps * 1.02)
+    ax.set_ylim(0, opt.learning_rate * 1.1)
+    ax.annotate(f"step 1: {rates[0]:.4f}", (1, rates[0]), textcoords="offset points",
+                xytext=(8, 2), va="bottom", fontsize=font)
+    ax.scatter([1, num_steps], [rates[0], rates[-1]], color=ACCENT, s=18, zorder=3)
+    ax.annotate(f"step {num_steps:,}:\n{rates[-1]:.5f}", (num_steps, rates[-1]),
+                xytext=(num_steps, opt.learning_rate * 0.35), ha="center", va="bottom",
+                fontsize=font, arrowprops={"arrowstyle": "-", "color": MUTED, "lw": 0.8})
+    ax.set_xlabel("training step", fontsize=font)
+    ax.set_ylabel("learning rate", fontsize=font)
+    ax.tick_params(labelsize=font)
+    ax.spines[["top", "right"]].set_visible(False)
+    half = num_steps // 2
+    words = (f"The learning rate of each of the {num_steps:,} steps, as adam_update applies "
+             f"it: {rates[0]:.4f} at step 1, {rates[half]:.4f} at step {half + 1:,}, "
+             f"{rates[-1]:.5f} at step {num_steps:,}, the last. It falls by the same "
+             f"{rates[0] - rates[1]:.5f} at every step, a straight line that stops one step "
+             f"short of zero.")
+    return fig, words
+# --8<-- [end:learning_rate]
+
+
 def benchmark(_model, width, font):
     """Seconds per training step of both engines against the work of the step, from the
     saved results of benchmarks/engines.py; the band is compiled code's range."""
@@ -218,7 +308,8 @@ def benchmark(_model, width, font):
 
 
 FIGURES = {"loss-curve": loss_curve, "temperature": temperature_bars,
-           "attention": attention_heatmap, "benchmark": benchmark}
+           "attention": attention_heatmap, "embeddings": embedding_map,
+           "learning-rate": learning_rate, "benchmark": benchmark}
 
 
 def svg_of(fig, prefix):
