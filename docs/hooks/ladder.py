@@ -105,6 +105,12 @@ def holds(results, match):
     return ""
 
 
+def power_of_ten(x):
+    """1.3 x 10^-15, as HTML: 1.3e-15 reads as code, not as a number."""
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}&nbsp;×&nbsp;10<sup>{int(exponent)}</sup>".replace("-", "\u2212")
+
+
 def fact(results, name, field):
     if field is not None:
         if name not in results["rungs"]:
@@ -113,7 +119,7 @@ def fact(results, name, field):
     gap = max(abs(a - b) for a, b in zip(results["rungs"]["mlp"]["losses"], results["rungs"]["autograd"]["losses"]))
     terms_facts = {"num_steps": f"{results['num_steps']:,}", "num_held_out": str(results["num_held_out"]),
                    "seed": str(results["seed"]), "lr": str(terms.LEARNING_RATE), "window": str(WINDOW),
-                   "hand_vs_value": f"{gap:.0e}"}  # the largest gap between the two MLPs' losses
+                   "hand_vs_value": power_of_ten(gap)}  # the largest gap between the two MLPs' losses
     if name not in terms_facts:
         raise PluginError(f"unknown ladder fact {name!r}; known: {', '.join(terms_facts)}")
     return terms_facts[name]
