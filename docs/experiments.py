@@ -25,12 +25,15 @@
 # seconds instead of minutes: the tables print how many.
 
 # %%
+import io
 import math
 import random
+import re
 import statistics
 import time
 
 import matplotlib.pyplot as plt
+from IPython.display import HTML, display
 
 from microgpt import vectorized
 from microgpt.checkpoint import load_checkpoint, weights_of
@@ -39,6 +42,55 @@ from microgpt.model import GPTConfig, init_params, parameters
 from microgpt.train import AdamConfig
 
 plt.rcParams.update({"figure.dpi": 110, "axes.spines.top": False, "axes.spines.right": False})
+
+
+# %% [markdown]
+# The figures below are shown as SVG in the page's own colours, so that they read in the light
+# and the dark palette alike, each with a description in words for screen readers. This cell
+# only draws; it computes nothing the experiments use.
+
+
+# %%
+# Placeholder colours, which become CSS variables (Material's text colours, extra.css's plot
+# colours; after the comma, the colour used anywhere else). Transparent, text kept as text.
+COLOURS = {"#010101": ("--md-default-fg-color", "#1f2937"),
+           "#020202": ("--md-default-fg-color--light", "#6b7280"),
+           "#030303": ("--mg-plot-accent", "#4f46e5"),
+           "#040404": ("--mg-plot-second", "#c2410c")}
+INK, MUTED, ACCENT, SECOND = COLOURS
+SERIES = [(ACCENT, "-"), (SECOND, "--"), (INK, "-."), (MUTED, ":")]  # dashes tell them apart too
+plt.rcParams.update({
+    "svg.fonttype": "none", "svg.hashsalt": "experiments", "savefig.transparent": True,
+    "axes.facecolor": "none", "figure.facecolor": "none", "text.color": INK,
+    "axes.labelcolor": INK, "axes.edgecolor": INK, "xtick.color": INK, "ytick.color": INK,
+    "legend.labelcolor": INK,
+})
+figures_shown = 0
+
+
+def show(fig, description):
+    """Display a figure as inline SVG, named by `description` (what a screen reader says)."""
+    global figures_shown
+    figures_shown += 1
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # no XML prologue inside HTML
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    for placeholder, (name, fallback) in COLOURS.items():
+        svg = svg.replace(placeholder, f"var({name}, {fallback})")
+    prefix = f"experiment-{figures_shown}-"  # ids of its own, unique on the page
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r"<svg \1", svg, count=1)
+    name = description.replace("&", "&amp;").replace("<", "&lt;")
+    head = f'<svg role="img" aria-labelledby="{prefix}title" '
+    svg = svg.replace("<svg ", head, 1)
+    svg = re.sub(r"(<svg[^>]*>)", rf'\1<title id="{prefix}title">{name}</title>', svg, count=1)
+    display(HTML(f'<figure class="mg-plot">{svg}</figure>'))
+
 
 # %% [markdown]
 # ## A training run in one function
@@ -84,14 +136,21 @@ def running_mean(xs, window=100):
 def plot_losses(runs, window):
     """Running-mean training loss of each run (label -> run), with ln(vocab size) for a blind guess."""
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    for label, run in runs.items():
-        ax.plot(running_mean(run["losses"], window), label=label)
-    blind = math.log(next(iter(runs.values()))["tokenizer"].vocab_size)
-    ax.axhline(blind, color="gray", linestyle="--", linewidth=1)
+    ends = []
+    for (label, run), (colour, dash) in zip(runs.items(), SERIES):
+        curve = running_mean(run["losses"], window)
+        ax.plot(curve, label=label, color=colour, linestyle=dash)
+        ends.append(f"{label}: {curve[0]:.2f} at the first step, {curve[-1]:.2f} after {len(curve):,}")
+    vocab_size = next(iter(runs.values()))["tokenizer"].vocab_size
+    blind = math.log(vocab_size)
+    ax.axhline(blind, color=MUTED, linestyle=(0, (2, 4)), linewidth=1,
+               label=f"blind guess, ln {vocab_size}")
     ax.set_xlabel("step")
     ax.set_ylabel(f"training loss (mean of {window} steps)")
     ax.legend(frameon=False)
-    plt.show()
+    show(fig, f"Line chart: training loss, averaged over the last {window} steps, against the "
+              f"step, one line per run ({'; '.join(ends)}), and a flat line at the blind guess "
+              f"ln {vocab_size} = {blind:.2f}.")
 
 
 names = load_docs(default_data_path())
@@ -127,13 +186,18 @@ for t, real, distinct, length, first in rows:
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.plot(temperatures, [r[1] for r in rows], marker="o", label="real names")
-ax.plot(temperatures, [r[2] for r in rows], marker="o", label="distinct")
+ax.plot(temperatures, [r[1] for r in rows], marker="o", label="real names", color=ACCENT)
+ax.plot(temperatures, [r[2] for r in rows], marker="s", label="distinct", color=SECOND, linestyle="--")
 ax.set_xlabel("temperature")
 ax.set_ylabel("share of 200 samples")
 ax.legend(frameon=False)
 ax.set_title("Low temperature copies, high temperature invents")
-plt.show()
+best = max(rows, key=lambda r: r[1])
+show(fig, "Line chart: low temperature copies, high temperature invents. Against the temperature, "
+          f"from {temperatures[0]} to {temperatures[-1]}, the share of 200 samples that are real "
+          f"names goes from {rows[0][1]:.0%}, up to {best[1]:.0%} at {best[0]}, down to "
+          f"{rows[-1][1]:.0%}; the share that are distinct goes from {rows[0][2]:.0%} to "
+          f"{rows[-1][2]:.0%}.")
 
 # %% [markdown]
 # ## 2. A wider model
