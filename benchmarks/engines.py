@@ -1,6 +1,6 @@
 """Benchmark: the scalar engine against the vectorized one, on the same steps of the same model.
 
-    python benchmarks/engines.py            # from the checkout; needs numpy and matplotlib
+    python benchmarks/engines.py            # from the checkout; needs numpy
 
 For each configuration, both engines start from the same initial weights and train on the
 same documents of the bundled names. It measures:
@@ -24,8 +24,9 @@ whole context: consecutive names joined into one string of block_size characters
 step computes T = block_size positions (a name alone is at most 15 letters). Configurations vary
 one setting at a time from the default: n_embd 16..128, block_size 16..64, n_layer 1..4.
 
-Writes benchmarks/results/engines.json (with a description of the machine) and the plot
-docs/assets/efficiency-benchmark.png, and prints the table. A few minutes on 2 cores.
+Writes benchmarks/results/engines.json (with a description of the machine) and prints the
+table. A few minutes on 2 cores. The site draws its figure from that file when it is built
+(docs/hooks/plots.py), so a new run needs no other step to show up on the page.
 """
 
 import datetime  # datetime.datetime.now, to date the results
@@ -43,10 +44,6 @@ sys.path.insert(0, str(ROOT))
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # read once, when NumPy's BLAS starts: so before the import
 
-import matplotlib  # noqa: E402
-
-matplotlib.use("Agg")  # draw into a file: no window, no display needed
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from microgpt import vectorized  # noqa: E402
@@ -55,7 +52,6 @@ from microgpt.model import GPTConfig, init_params, parameters  # noqa: E402
 from microgpt.train import AdamConfig, train_step  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "engines.json"
-PLOT = ROOT / "docs" / "assets" / "efficiency-benchmark.png"
 SCALAR_SECONDS = 2.0   # time the scalar engine for about this long per configuration
 SCALAR_MAX_STEPS = 50
 SCALAR_MIN_STEPS_DEFAULT = 20  # but on the default configuration, at least this many steps
@@ -204,37 +200,6 @@ def bench(label, config, kind, names, tokenizer):
     }
 
 
-def plot(rows, info):
-    """Each configuration at its FLOPs per step: the scalar engine's time above, the vectorized
-    engine's below, joined by a line labelled with the ratio; the band is compiled code's range."""
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    flops = sorted(r["flops_per_step"] for r in rows)
-    ax.fill_between(flops, [f / 10e9 for f in flops], [f / 1e9 for f in flops], color="0.88",
-                    label="compiled code at 1-10 GFLOP/s (estimate)")
-    for i, r in enumerate(rows):
-        x, top, bottom = r["flops_per_step"], r["scalar"]["seconds_per_step"], r["vectorized"]["seconds_per_step"]
-        ax.plot([x, x], [bottom, top], color="0.6", lw=0.8, zorder=1)
-        ax.scatter([x], [top], marker="o", color="tab:blue", zorder=2, label="scalar engine (Values)" if i == 0 else None)
-        ax.scatter([x], [bottom], marker="s", color="tab:orange", zorder=2, label="vectorized engine (NumPy)" if i == 0 else None)
-        crowded_left = any(x / 1.25 <= o["flops_per_step"] < x for o in rows)  # a close neighbour: move aside
-        crowded_right = any(x < o["flops_per_step"] <= x * 1.25 for o in rows)
-        ax.annotate(r["label"], (x, top), textcoords="offset points", fontsize=7,  # above; beside if crowded
-                    xytext=(6, -3) if crowded_left else (0, 6), ha="left" if crowded_left else "center")
-        ax.annotate(f"{r['speedup']:,.0f}x", (x, (top * bottom) ** 0.5), textcoords="offset points",
-                    xytext=(-11 if crowded_right else 3, 0), fontsize=7, color="0.35", rotation=90, va="center")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("FLOPs per training step (matrix products, forward + backward)")
-    ax.set_ylabel("seconds per training step (log scale)")
-    ax.set_title(f"Time per training step vs model size, one core each\n{info['cpu']} ({info['cpu_count']} cores), "
-                 f"{info['date'][:10]}, Python {info['python']}, NumPy {info['numpy']}", fontsize=9)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    PLOT.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(PLOT, dpi=120)
-
-
 def main():
     info = machine()
     names = load_docs(default_data_path())
@@ -264,20 +229,16 @@ def main():
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"machine": info, "memory": "tracemalloc peak of one train_step, bytes above "
                                    "what was allocated before the step", "results": rows}, indent=2) + "\n")
-    plot(rows, info)
-    print(f"wrote {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
     import argparse
 
     parser = argparse.ArgumentParser(description="Time both engines over a range of model sizes; "
-                                     f"writes {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}. "
-                                     "docs/efficiency.md prints these results: after a new run, refresh "
-                                     "its output blocks (pytest docs/efficiency.md --update-outputs).")
-    parser.add_argument("--plot-only", action="store_true", help="redraw the plot from the saved results, measure nothing")
-    if parser.parse_args().plot_only:
-        saved = json.loads(RESULTS.read_text())
-        plot(saved["results"], saved["machine"])
-    else:
-        main()
+                                     f"writes {RESULTS.relative_to(ROOT)}. docs/efficiency.md prints "
+                                     "these results and draws its figure from them at build time: after "
+                                     "a new run, refresh its output blocks (pytest docs/efficiency.md "
+                                     "--update-outputs).")
+    parser.parse_args()
+    main()
