@@ -285,7 +285,7 @@ def test_instant_navigation(request, tab):
 # reached by keeping the package's lines short (it is the exhibit), not by shrinking the font.
 # Until a target is reached, its number is a ratchet: what was measured, which a change may
 # lower but not raise.
-WIDE_CODE_AT_1280 = 27   # blocks, of 314 (measured); the target is 0
+WIDE_CODE_AT_1280 = 18   # blocks, of 345 (measured), all on ladder.md; the target is 0
 WIDE_CODE_SHARE_AT_390 = 0.10
 MEASURE_CODE = """() => {
   document.querySelectorAll('details').forEach(d => d.open = true);  // folded blocks count too
