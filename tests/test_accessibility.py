@@ -46,6 +46,8 @@ def test_no_serious_accessibility_violation(browser, site, axe_source, url, pale
         tab.page.goto(site.url + url)
         _, wrong = wait_until_rendered(tab, url)
         assert not wrong, f"{url or 'home'} ({palette}) did not render: {wrong}"
+        # accessibility.js gives each scrollable block its tab stop while the page is idle
+        tab.page.wait_for_selector("[data-scrollables-checked]", state="attached", timeout=30_000)
         tab.page.add_script_tag(content=axe_source)
         violations = tab.page.evaluate(RUN_AXE)
     finally:

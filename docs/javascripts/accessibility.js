@@ -9,16 +9,36 @@
 
   function scrolls(element) {
     const style = getComputedStyle(element)
-    const overflows = element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight
-    return overflows && /(auto|scroll)/.test(style.overflowX + style.overflowY)
+    if (!/(auto|scroll)/.test(style.overflowX + style.overflowY)) return false
+    return element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight
   }
+
+  // Measuring a block lays it out: off screen, the browser had skipped that (extra.css,
+  // content-visibility), so the blocks are measured a few at a time while the page is idle,
+  // not all in one long task at load (issue 11): at most about 40 ms of each idle moment (a
+  // task under 50 ms blocks nothing). The page's content says when all are measured
+  // (data-scrollables-checked): tests/test_accessibility.py waits for it before axe runs.
+  const idle = window.requestIdleCallback
+    ? function (step) { requestIdleCallback(step, { timeout: 1000 }) }
+    : function (step) { setTimeout(function () { step({ timeRemaining: function () { return 10 }, didTimeout: false }) }, 1) }
 
   function improve() {
     const search = document.querySelector('[data-md-component="search"][role="dialog"]')
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search this site")
-    for (const element of document.querySelectorAll(SCROLLABLE)) {
-      if (!element.hasAttribute("tabindex") && scrolls(element)) element.setAttribute("tabindex", "0")
-    }
+    const pending = Array.from(document.querySelectorAll(SCROLLABLE)).filter(function (element) {
+      return !element.hasAttribute("tabindex")
+    })
+    const content = document.querySelector("[data-md-component=content]") || document.body
+    idle(function step(deadline) {
+      let done = 0
+      while (pending.length && (deadline.timeRemaining() > 12 || done === 0)) {
+        const element = pending.shift()
+        if (element.isConnected && scrolls(element)) element.setAttribute("tabindex", "0")
+        done += 1
+      }
+      if (pending.length) idle(step)
+      else content.setAttribute("data-scrollables-checked", "")
+    })
   }
 
   if (window.document$) window.document$.subscribe(improve)
