@@ -1,13 +1,15 @@
-"""Rung 4, attention: positions, one attention head, rmsnorm and residual connections."""
+"""Rung 4, attention: positions, one head of attention, rmsnorm and residuals."""
 
 # --8<-- [start:model]
-from microgpt.model import GPTConfig, init_params, linear, rmsnorm, softmax  # the package's pieces
+# the package's pieces
+from microgpt.model import GPTConfig, init_params, linear, rmsnorm, softmax
 
 CONFIG = GPTConfig(n_head=1)  # one head, one layer: the package's shape otherwise
 
 
 def init(tokenizer, rng):
-    return init_params(CONFIG, tokenizer.vocab_size, rng)  # wte, wpe, lm_head, then the layer's
+    # wte, wpe, lm_head, then the layer's matrices
+    return init_params(CONFIG, tokenizer.vocab_size, rng)
 
 
 def num_params(state_dict):
@@ -16,23 +18,29 @@ def num_params(state_dict):
 
 # --8<-- [start:forward]
 def forward(state_dict, token_id, pos_id, keys, values):
-    """Every earlier token, through attention: one head over the whole vector, one layer."""
-    x = [t + p for t, p in zip(state_dict["wte"][token_id], state_dict["wpe"][pos_id])]
+    """Every earlier token, through one head of attention over the whole vector."""
+    tok_emb = state_dict["wte"][token_id]  # what this token is
+    pos_emb = state_dict["wpe"][pos_id]    # where it stands
+    x = [t + p for t, p in zip(tok_emb, pos_emb)]
     x = rmsnorm(x)
 
-    # Attention: score every position so far against this one, take in a weighted mix.
+    # Attention: look back at every earlier position, take in a weighted mix.
     x_residual = x
     x = rmsnorm(x)
-    q = linear(x, state_dict["layer0.attn_wq"])  # what this position is looking for
-    keys.append(linear(x, state_dict["layer0.attn_wk"]))  # what each position offers
-    values.append(linear(x, state_dict["layer0.attn_wv"]))  # what it passes on when chosen
+    q = linear(x, state_dict["layer0.attn_wq"])  # what this position seeks
+    k = linear(x, state_dict["layer0.attn_wk"])  # what it offers later ones
+    v = linear(x, state_dict["layer0.attn_wv"])  # what it passes on
+    keys.append(k)
+    values.append(v)
     d = len(q)
-    attn_weights = softmax([sum(qj * kj for qj, kj in zip(q, k)) / d**0.5 for k in keys])
-    x_attn = [sum(w * v[j] for w, v in zip(attn_weights, values)) for j in range(d)]
+    attn_logits = [sum(qj * kj for qj, kj in zip(q, ki)) / d**0.5 for ki in keys]
+    attn_weights = softmax(attn_logits)
+    x_attn = [sum(w * vi[j] for w, vi in zip(attn_weights, values))
+              for j in range(d)]
     x = linear(x_attn, state_dict["layer0.attn_wo"])
     x = [a + b for a, b in zip(x, x_residual)]  # residual: add what came in
 
-    # MLP, as on the rung below, now with rmsnorm before it and a residual around it.
+    # MLP, as on the rung below, now with rmsnorm before it, a residual around it.
     x_residual = x
     x = rmsnorm(x)
     x = linear(x, state_dict["layer0.mlp_fc1"])
@@ -45,13 +53,17 @@ def forward(state_dict, token_id, pos_id, keys, values):
 
 def reader(state_dict):
     keys, values = [], []  # the KV cache of one name
-    return lambda token_id, pos_id: [z.data for z in forward(state_dict, token_id, pos_id, keys, values)]
+
+    def next_logits(token_id, pos_id):
+        logits = forward(state_dict, token_id, pos_id, keys, values)
+        return [z.data for z in logits]
+    return next_logits
 # --8<-- [end:model]
 
 
 # --8<-- [start:backward]
 def document_loss(state_dict, tokens, n):
-    """The loss of one name as a Value: loss.backward() then fills in every gradient."""
+    """One name's loss as a Value, whose backward() fills in every gradient."""
     keys, values = [], []
     losses = []
     for pos_id in range(n):

@@ -1,7 +1,7 @@
-"""Rung 3, the same MLP, with gradients from the autograd Value instead of by hand."""
+"""Rung 3, the same MLP, with gradients from the autograd Value, not by hand."""
 
 # --8<-- [start:model]
-from microgpt.model import linear, matrix, softmax  # the package's pieces, on Values
+from microgpt.model import linear, matrix, softmax  # the package's, on Values
 
 
 def init(tokenizer, rng, n_embd=16):
@@ -17,7 +17,7 @@ def num_params(state_dict):
 
 
 def forward(state_dict, token_id):
-    """The previous token only: embed it, through the MLP, to one score per next token."""
+    """The previous token only: embedded, through the MLP, to next-token scores."""
     x = state_dict["wte"][token_id]
     x = linear(x, state_dict["mlp_fc1"])
     x = [xi.relu() for xi in x]
@@ -32,7 +32,7 @@ def reader(state_dict):
 
 # --8<-- [start:backward]
 def document_loss(state_dict, tokens, n):
-    """The loss of one name as a Value: loss.backward() then fills in every gradient."""
+    """One name's loss as a Value, whose backward() fills in every gradient."""
     losses = []
     for pos_id in range(n):
         probs = softmax(forward(state_dict, tokens[pos_id]))
@@ -42,12 +42,13 @@ def document_loss(state_dict, tokens, n):
 
 
 # --8<-- [start:train_step]
-from microgpt.ladder.terms import BLOCK_SIZE, LEARNING_RATE  # 16 predictions a name; SGD's step
+# BLOCK_SIZE: at most 16 predictions a name; LEARNING_RATE: SGD's first step
+from microgpt.ladder.terms import BLOCK_SIZE, LEARNING_RATE
 from microgpt.model import parameters  # every Value of a state dict, in one list
 
 
 def sgd_update(params, step, num_steps):
-    """One step of plain gradient descent (SGD) on every parameter; then zero the gradients."""
+    """Plain gradient descent (SGD): step every parameter, then zero its grad."""
     lr_t = LEARNING_RATE * (1 - step / num_steps)
     for p in params:
         p.data -= lr_t * p.grad  # a step against the gradient

@@ -1,13 +1,14 @@
-"""Rung 1, bigram counts: how often does each token follow each other? No neural network."""
+"""Rung 1, bigram counts: how often does each token follow another? No network."""
 
 # --8<-- [start:model]
 import math  # math.log: counts -> scores
 
 
 def init(tokenizer, rng):
-    """A table of counts, counts[a][b] = how often b followed a; every pair starts at 1."""
+    """A table of counts: counts[a][b] is how often b followed a, plus one."""
     v = tokenizer.vocab_size
-    return [[1] * v for _ in range(v)]  # the 1s (add-one smoothing): no pair is impossible
+    # every pair starts at 1 (add-one smoothing), so that none is impossible
+    return [[1] * v for _ in range(v)]
 
 
 def num_params(counts):
@@ -15,20 +16,22 @@ def num_params(counts):
 
 
 def reader(counts):
-    """next_logits(token_id, pos_id): the log of the counts. Softmax of them = count / total."""
+    """next_logits(token_id, pos_id): log counts; their softmax is count / total."""
     return lambda token_id, pos_id: [math.log(c) for c in counts[token_id]]
 # --8<-- [end:model]
 
 
 # --8<-- [start:train_step]
-from microgpt.ladder.terms import BLOCK_SIZE, add_up  # 16 predictions a name; floats summed in order
+# BLOCK_SIZE: at most 16 predictions a name; add_up: floats summed in order
+from microgpt.ladder.terms import BLOCK_SIZE, add_up
 
 
 def train_step(counts, tokens, step, num_steps):
-    """Score the name with the table as it is, then count its pairs into the table."""
+    """Score the name with the table as it is, then count its pairs into it."""
     n = min(BLOCK_SIZE, len(tokens) - 1)
     pairs = list(zip(tokens[:n], tokens[1 : n + 1]))  # (this token, the next one)
-    loss = add_up(-math.log(counts[a][b] / sum(counts[a])) for a, b in pairs) / n
+    pair_losses = (-math.log(counts[a][b] / sum(counts[a])) for a, b in pairs)
+    loss = add_up(pair_losses) / n
     for a, b in pairs:
         counts[a][b] += 1  # "learning" is counting
     return loss

@@ -1,7 +1,8 @@
-"""Rung 5, the full GPT: several attention heads and a loop of layers; still plain SGD."""
+"""Rung 5, the full GPT: several heads and a loop of layers; still plain SGD."""
 
 # --8<-- [start:model]
-from microgpt.model import GPTConfig, gpt, init_params  # the package's model, as it is
+# the package's model, as it is
+from microgpt.model import GPTConfig, gpt, init_params
 
 CONFIG = GPTConfig()  # 4 heads, n_layer layers (1 by default): the package's model
 
@@ -15,13 +16,18 @@ def num_params(state_dict):
 
 
 def reader(state_dict):
-    keys, values = [[] for _ in range(CONFIG.n_layer)], [[] for _ in range(CONFIG.n_layer)]
-    return lambda token_id, pos_id: [z.data for z in gpt(state_dict, CONFIG, token_id, pos_id, keys, values)]
+    keys = [[] for _ in range(CONFIG.n_layer)]  # one name's KV cache, per layer
+    values = [[] for _ in range(CONFIG.n_layer)]
+
+    def next_logits(token_id, pos_id):
+        logits = gpt(state_dict, CONFIG, token_id, pos_id, keys, values)
+        return [z.data for z in logits]
+    return next_logits
 # --8<-- [end:model]
 
 
 # --8<-- [start:backward]
-from microgpt.train import document_loss  # the package's loss: gpt() at every position
+from microgpt.train import document_loss  # the package's: gpt() at every position
 # --8<-- [end:backward]
 
 
@@ -31,7 +37,7 @@ from microgpt.model import parameters  # every Value of a state dict, in one lis
 
 
 def train_step(state_dict, tokens, step, num_steps):
-    loss = document_loss(state_dict, CONFIG, tokens)  # cuts at CONFIG.block_size = 16
+    loss = document_loss(state_dict, CONFIG, tokens)  # at most CONFIG.block_size
     loss.backward()
     sgd_update(parameters(state_dict), step, num_steps)
     return loss.data

@@ -1,22 +1,23 @@
-"""The same terms for every rung: the data, the split, the steps, the score, the samples."""
+"""The same terms for every rung: data, split, steps, score and samples."""
 
 # --8<-- [start:split]
-import random  # random.Random: the one seeded stream, shuffled exactly as the package does
+import random  # random.Random: the one seeded stream, shuffled as the package does
 
 from microgpt.data import Tokenizer, default_data_path, load_docs
 
-SEED = 42          # the package's default seed
-NUM_STEPS = 1000   # one name per step, as the reference run
-BLOCK_SIZE = 16    # every rung predicts at most the first 16 next tokens of a name
-NUM_HELD_OUT = 200  # the last 200 names after the shuffle: no rung ever trains on them
-LEARNING_RATE = 0.3  # every SGD rung's step at the start, decaying linearly to 0 like Adam's
+SEED = 42  # the package's default seed
+NUM_STEPS = 1000  # one name per step, as the reference run
+BLOCK_SIZE = 16  # every rung predicts at most the first 16 next tokens of a name
+NUM_HELD_OUT = 200  # the last 200 names after the shuffle: no rung trains on them
+LEARNING_RATE = 0.3  # each SGD rung's first step, decaying linearly to 0 as Adam's
 
 
 def setup(seed=SEED):
-    """The shuffled names, the tokenizer, the held-out names, and the rng, as the package has them.
+    """The shuffled names, tokenizer, held-out names and rng, as in the package.
 
-    Training walks docs[0], docs[1], ... one per step, exactly like `microgpt train`, so a
-    1000-step run sees docs[:1000]; the held-out names are docs[-200:], far past that.
+    Training walks docs[0], docs[1], ... one per step, exactly like `microgpt
+    train`, so a 1000-step run sees docs[:1000]; the held-out names are
+    docs[-200:], far past that.
     """
     docs = load_docs(default_data_path())
     rng = random.Random(seed)
@@ -31,7 +32,8 @@ import math  # math.log, math.exp: the score in plain floats
 
 
 def add_up(xs):
-    """xs added left to right: sum() of floats compensates from Python 3.12 on, so its bits differ."""
+    """xs added left to right: from Python 3.12 on, sum() of floats compensates its
+    rounding, so its last bits differ."""
     total = 0.0
     for x in xs:
         total += x
@@ -39,13 +41,15 @@ def add_up(xs):
 
 
 def tokens_of(tokenizer, doc):
-    return [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]  # BOS name BOS
+    # BOS, the name's tokens, BOS
+    return [tokenizer.bos] + tokenizer.encode(doc) + [tokenizer.bos]
 
 
 def float_loss(next_logits, tokens):
-    """A document's average cross-entropy, the package's definition, in plain floats.
+    """A name's average cross-entropy, the package's definition, in plain floats.
 
-    next_logits(token_id, pos_id) gives the scores for the next token; a fresh one per name.
+    next_logits(token_id, pos_id) gives the scores for the next token; a fresh one
+    per name.
     """
     n = min(BLOCK_SIZE, len(tokens) - 1)
     total = 0.0
@@ -53,13 +57,16 @@ def float_loss(next_logits, tokens):
         logits = next_logits(tokens[pos_id], pos_id)
         top = max(logits)
         log_sum = top + math.log(add_up(math.exp(z - top) for z in logits))
-        total += log_sum - logits[tokens[pos_id + 1]]  # -log softmax(logits)[target]
+        # -log softmax(logits)[target]
+        total += log_sum - logits[tokens[pos_id + 1]]
     return total / n
 
 
 def held_out_loss(rung, model, tokenizer, held_out):
     """The mean of float_loss over the held-out names: lower is better."""
-    return add_up(float_loss(rung.reader(model), tokens_of(tokenizer, d)) for d in held_out) / len(held_out)
+    losses = (float_loss(rung.reader(model), tokens_of(tokenizer, doc))
+              for doc in held_out)
+    return add_up(losses) / len(held_out)
 
 
 def sample_name(next_logits, tokenizer, rng, temperature=0.5):
@@ -81,41 +88,51 @@ def sample_name(next_logits, tokenizer, rng, temperature=0.5):
 import time  # time.perf_counter: seconds per step
 
 
-def climb(rung, num_steps=NUM_STEPS, steps=None, num_samples=5, score=True, log=None, log_every=1):
+def climb(rung, num_steps=NUM_STEPS, steps=None, num_samples=5, score=True,
+          log=None, log_every=1):
     """Train one rung on the same terms as every other; return what it measured.
 
-    steps < num_steps stops early (the learning rate still decays over num_steps), so that
-    the first steps of a short run equal those of the full one.
+    steps < num_steps stops early (the learning rate still decays over
+    num_steps), so that the first steps of a short run equal those of the full one.
     """
     docs, tokenizer, held_out, rng = setup()
     model = rung.init(tokenizer, rng)
+    name = rung.__spec__.name.rsplit(".", 1)[-1]  # "mlp" for microgpt.ladder.mlp
     losses, start = [], time.perf_counter()
     for step in range(num_steps if steps is None else steps):
-        losses.append(rung.train_step(model, tokens_of(tokenizer, docs[step % len(docs)]), step, num_steps))
+        tokens = tokens_of(tokenizer, docs[step % len(docs)])
+        losses.append(rung.train_step(model, tokens, step, num_steps))
         if log and (step + 1) % log_every == 0:
-            log(f"{rung.__spec__.name.rsplit('.', 1)[-1]}: step {step + 1:4d} / {num_steps} | loss {losses[-1]:.4f}")
+            log(f"{name}: step {step + 1:4d} / {num_steps} | loss {losses[-1]:.4f}")
     seconds = time.perf_counter() - start
     result = {"num_params": rung.num_params(model), "losses": losses,
               "seconds_per_step": seconds / len(losses)}
     if score:
         result["held_out_loss"] = held_out_loss(rung, model, tokenizer, held_out)
-        result["samples"] = [sample_name(rung.reader(model), tokenizer, rng) for _ in range(num_samples)]
+        result["samples"] = [sample_name(rung.reader(model), tokenizer, rng)
+                             for _ in range(num_samples)]
     return result
 # --8<-- [end:climb]
 
 
 def main(rung, argv=None):
-    """`python -m microgpt.ladder.<rung> [--steps N]`: train one rung, print what it buys."""
+    """`python -m microgpt.ladder.<rung> [--steps N]`: train one rung, print what
+    it buys."""
     import argparse
     import sys
-    parser = argparse.ArgumentParser(prog=f"python -m {rung.__spec__.name}", description=rung.__doc__)
-    parser.add_argument("--steps", type=int, default=NUM_STEPS, help=f"training steps (default: {NUM_STEPS})")
+    parser = argparse.ArgumentParser(prog=f"python -m {rung.__spec__.name}",
+                                     description=rung.__doc__)
+    parser.add_argument("--steps", type=int, default=NUM_STEPS,
+                        help=f"training steps (default: {NUM_STEPS})")
     args = parser.parse_args(argv)
     if args.steps < 1:
-        print(f"{parser.prog}: error: --steps must be at least 1, not {args.steps}", file=sys.stderr)
+        print(f"{parser.prog}: error: --steps must be at least 1, not {args.steps}",
+              file=sys.stderr)
         sys.exit(2)
     result = climb(rung, num_steps=args.steps, log=print)
+    last = result["losses"][-100:]
     print(f"params: {result['num_params']} | train loss (last 100 steps): "
-          f"{add_up(result['losses'][-100:]) / len(result['losses'][-100:]):.4f} | "
-          f"held-out loss: {result['held_out_loss']:.4f} | {result['seconds_per_step'] * 1000:.1f} ms/step")
+          f"{add_up(last) / len(last):.4f} | "
+          f"held-out loss: {result['held_out_loss']:.4f} | "
+          f"{result['seconds_per_step'] * 1000:.1f} ms/step")
     print("samples:", ", ".join(result["samples"]))
