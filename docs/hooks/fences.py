@@ -216,8 +216,17 @@ DESCRIPTION_ID = "runnable-fences"
 def on_page_markdown(markdown, page, config, files):
     if not page.file.src_uri.endswith(".md"):
         return markdown
-    docs_dir = Path(config["docs_dir"])
-    runnables = runnable_fences(markdown, (docs_dir / page.file.src_uri).relative_to(ROOT).as_posix())
+    source = Path(config["docs_dir"]) / page.file.src_uri
+    name = source.relative_to(ROOT).as_posix()
+    # Where the fences are in this markdown (hooks before this one may have added lines above
+    # them: the ladder's tables and diffs), and what they are in the file, as pytest reads it.
+    runnables = runnable_fences(markdown, name)
+    described = runnable_fences(source.read_text(encoding="utf-8"), name)
+    if [(r.code, r.chain, r.output) for r in runnables] != [(r.code, r.chain, r.output) for r in described]:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"{name}: a hook before fences.py changed a runnable fence, so the page "
+                          "would run other code than the tests")
     if not runnables:
         return markdown
     lines = markdown.split("\n")
@@ -230,7 +239,7 @@ def on_page_markdown(markdown, page, config, files):
         # ```python becomes ```{.python ...}; ```{.python continuation} keeps its words
         info = f"{info[:-1]} {extra}}}" if info.startswith("{") else f"{{.{info} {extra}}}"
         lines[at] = f'{opening["indent"]}{opening["marker"]}{info}'
-    page.runnables = runnables
+    page.runnables = described  # the description the page embeds: the tests' own
     return "\n".join(lines)
 
 
