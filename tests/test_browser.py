@@ -72,8 +72,10 @@ class Tab:
         # Only requests to this server go through; any other is aborted and recorded.
         self.context.route(re.compile(rf"^(?!{re.escape(site.url)}|data:|blob:)"), self.block)
         self.page = self.context.new_page()
+        self.console = []  # every console message, workers' too: to explain a test that timed out
         self.page.on("console", self.on_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        self.page.on("crash", lambda _: self.problems.append("the page crashed (Chromium killed its renderer)"))
         self.page.on("requestfailed", self.on_request_failed)
         self.page.on("response", self.on_response)
 
@@ -82,6 +84,7 @@ class Tab:
         route.abort("blockedbyclient")
 
     def on_console(self, message):
+        self.console.append(f"{message.type}: {message.text}")
         if message.type == "error":
             self.problems.append(f"console error: {message.text} (at {message.location.get('url')})")
 

@@ -19,6 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from site_fixtures import ROOT, nav_pages
 from test_browser import TIMEOUT_MS, Tab
 
@@ -53,10 +54,30 @@ REVEAL = """el => {
 }"""
 
 
+STARTED = "el => !!el.dataset.runState"
+
+
 def run_block(tab, block, timeout=RUN_TIMEOUT_MS):
     block.evaluate(REVEAL)
-    block.get_by_role("button", name="Run", exact=True).click()
-    tab.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=timeout)
+    # By keyboard, as a reader who tabs to the button: a mouse click aims at coordinates,
+    # and a block above that renders late (content-visibility, a live figure filling in)
+    # can move the button between Playwright's aim and its click.
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
+    try:
+        tab.page.wait_for_function(STARTED, arg=block.element_handle(), timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        raise AssertionError(f"block {block.get_attribute('data-runnable')}: pressing Run did not start it "
+                             f"in {TIMEOUT_MS / 1000:.0f} s\nconsole: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
+    try:
+        tab.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=timeout)
+    except PlaywrightTimeout:
+        # Say where it stood: the block's state and status, the end of what it printed,
+        # what the page and its workers logged, and anything that went wrong.
+        raise AssertionError(
+            f"block {block.get_attribute('data-runnable')} did not finish in {timeout / 1000:.0f} s: "
+            f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
+            f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
+            f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
 
 

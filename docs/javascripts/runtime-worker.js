@@ -71,22 +71,33 @@ const ready = (async () => {
   return pyodide.globals.get("_run")
 })()
 
-// One message at a time, in order: each waits for the one before it.
+// One message at a time, in order: each waits for the one before it. Whatever goes
+// wrong, the message is answered: a page waiting for "done" must never wait forever.
+// An error that escapes Python itself (Pyodide's own fatal errors, such as running
+// out of memory) leaves the runtime unusable, so it is answered with fatal: true
+// and runtime.js replaces this worker.
 let queue = Promise.resolve()
 self.onmessage = (event) => {
   const message = event.data
-  queue = queue.then(async () => {
-    let run
-    try {
-      run = await ready
-    } catch (error) {
-      postMessage({ id: message.id, type: "done", ok: false, traceback: "The Python runtime did not start: " + error.message })
-      return
-    }
-    current = message.id
-    const result = run(message.code, message.namespace || "main", !!message.reset, !!message.quiet, !!message.call)
-    const [ok, traceback, value] = result.toJs()
-    result.destroy()
-    postMessage({ id: message.id, type: "done", ok, traceback, value: value === undefined ? null : value })
+  queue = queue.then(() => answer(message)).catch((error) => {
+    postMessage({
+      id: message.id, type: "done", ok: false, fatal: true,
+      traceback: "The Python runtime failed and was restarted: everything it held is gone.\n" + String(error && error.stack || error),
+    })
   })
+}
+
+async function answer(message) {
+  let run
+  try {
+    run = await ready
+  } catch (error) {
+    postMessage({ id: message.id, type: "done", ok: false, fatal: true, traceback: "The Python runtime did not start: " + error.message })
+    return
+  }
+  current = message.id
+  const result = run(message.code, message.namespace || "main", !!message.reset, !!message.quiet, !!message.call)
+  const [ok, traceback, value] = result.toJs()
+  result.destroy()
+  postMessage({ id: message.id, type: "done", ok, traceback, value: value === undefined ? null : value })
 }

@@ -31,10 +31,13 @@
       if (!this.worker) {
         this.worker = new Worker(workerURL, { type: "module" })
         this.worker.onmessage = (event) => this.receive(event.data)
+        // An error the worker did not catch (it fails to load, or dies): answer every
+        // waiting job and start a fresh worker next time, never leave a caller waiting.
         this.worker.onerror = (event) => {
           event.preventDefault()
-          this.finishAll({ ok: false, traceback: "The Python runtime did not start: " + (event.message || "the worker failed to load") })
+          this.restart("The Python runtime stopped: " + (event.message || "its worker failed to load or crashed"))
         }
+        this.worker.onmessageerror = () => this.restart("The Python runtime sent a message the page could not read.")
       }
       const id = this.nextId++
       return new Promise((resolve) => {
@@ -52,7 +55,14 @@
       } else {
         this.jobs.delete(message.id)
         job.resolve(message)
+        if (message.fatal) this.restart(message.traceback)
       }
+    }
+
+    restart(traceback, stopped = false) {
+      if (this.worker) this.worker.terminate()
+      this.worker = null
+      this.finishAll({ ok: false, traceback, stopped })
     }
 
     finishAll(result) {
@@ -73,9 +83,7 @@
     }
 
     stop() {
-      if (this.worker) this.worker.terminate()
-      this.worker = null
-      this.finishAll({ ok: false, stopped: true, traceback: "Stopped. The Python runtime was restarted: everything it held is gone." })
+      this.restart("Stopped. The Python runtime was restarted: everything it held is gone.", true)
     }
   }
 
