@@ -315,7 +315,9 @@ FIGURES = {"loss-curve": loss_curve, "temperature": temperature_bars,
 def svg_of(fig, prefix):
     """The figure as SVG text: colours made CSS variables, ids made unique on the page."""
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # No metadata: no date (the build stays reproducible) and no credits block in every page
+    none = {"Date": None, "Creator": None, "Format": None, "Type": None}
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata=none)
     plt.close(fig)
     svg = out.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or doctype inline
