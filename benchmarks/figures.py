@@ -15,7 +15,6 @@ On a busy machine every number grows; the ratios are the steadier figure.
 import argparse  # --site, --out
 import json  # the results file
 import sys  # sys.path, to reuse the tests' site helpers and docs/live
-import tempfile  # a scratch folder for the build
 import time  # time.perf_counter, for the native calls
 from pathlib import Path
 
@@ -23,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "docs" / "live")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import LocalServer, build_site, launch_chromium  # noqa: E402
+from site_fixtures import launch_chromium, not_a_built_site, served_site  # noqa: E402
 
 import figures  # noqa: E402
 
@@ -123,12 +122,11 @@ def main():
     parser.add_argument("--site", type=Path, help="a site already built (default: build one)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "figures.json")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        directory = args.site or Path(scratch)
-        with LocalServer(directory) as server:
-            if args.site is None:
-                build_site(directory, server.url)
-            rows = measure(server.url)
+    if problem := not_a_built_site(args.site):
+        print(f"figures.py: error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    with served_site(args.site) as (server, _):
+        rows = measure(server.url)
     print(f"{'figure':<12} {'input':<42} {'browser ms':>10} {'python ms':>9} {'native ms':>9} {'ratio':>5}")
     for r in rows:
         print(f"{r['figure']:<12} {r['input']:<42} {r['browser_ms']:>10} {r.get('python_ms', ''):>9} "

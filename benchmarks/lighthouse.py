@@ -26,7 +26,6 @@ import json  # json.loads of Lighthouse's report, json.dumps of ours
 import platform  # platform.platform: the machine's description
 import subprocess  # subprocess.run, for the Lighthouse CLI
 import sys  # sys.path, for tests/site_fixtures.py and page_weight.py; sys.exit
-import tempfile  # tempfile.TemporaryDirectory, for a fresh build
 from pathlib import Path  # Path, for the site, the CLI and the results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from page_weight import GzipHandler  # noqa: E402  gzip like a static host
-from site_fixtures import CHROMIUM, LocalServer, build_site, nav_pages  # noqa: E402
+from site_fixtures import CHROMIUM, nav_pages, not_a_built_site, served_site  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 RESULTS = ROOT / "benchmarks" / "results" / "lighthouse.json"
@@ -86,7 +85,7 @@ def summary(report, page, preset):
     }
 
 
-def run(server, pages, presets, out):
+def run(url, pages, presets, out):
     rows = []
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
@@ -103,19 +102,18 @@ def run(server, pages, presets, out):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
-    with server:
-        for page in pages:
-            for preset in presets:
-                load = os.getloadavg()[0]  # the machine may be shared: a busy one lowers performance
-                row = summary(audit(server.url + page, preset), "/" + page, preset)
-                row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the run
-                rows.append(row)
-                write()
-                print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3}  a11y {row['accessibility']:>3}  "
-                      f"bp {row['best-practices']:>3}  seo {row['seo']:>3}  {row['bytes'] / 1024:>7.0f} KiB  "
-                      f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms  "
-                      f"load {row['load_average_1min']:.1f} on {os.cpu_count()} cores"
-                      + (f"  failed: {', '.join(row['failed_audits'])}" if row["failed_audits"] else ""), flush=True)
+    for page in pages:
+        for preset in presets:
+            load = os.getloadavg()[0]  # the machine may be shared: a busy one lowers performance
+            row = summary(audit(url + page, preset), "/" + page, preset)
+            row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the run
+            rows.append(row)
+            write()
+            print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3}  a11y {row['accessibility']:>3}  "
+                  f"bp {row['best-practices']:>3}  seo {row['seo']:>3}  {row['bytes'] / 1024:>7.0f} KiB  "
+                  f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms  "
+                  f"load {row['load_average_1min']:.1f} on {os.cpu_count()} cores"
+                  + (f"  failed: {', '.join(row['failed_audits'])}" if row["failed_audits"] else ""), flush=True)
     missed = [f"{r['page']} ({r['preset']}): {', '.join(r['missed_targets'])}" for r in rows if r["missed_targets"]]
     print(f"wrote {out}; " + (f"{len(missed)} of {len(rows)} runs miss a target:\n  " + "\n  ".join(missed) if missed
                               else f"all {len(rows)} runs meet the targets"))
@@ -136,20 +134,15 @@ def main(argv=None):
     if unknown:
         print(f"lighthouse.py: no page {unknown[0]!r} in the nav (pages: {', '.join(repr(p) for p in known)})", file=sys.stderr)
         return 2
-    if args.site is not None and not (args.site / "index.html").is_file():
-        print(f"lighthouse.py: {args.site} is not a built site (no index.html)", file=sys.stderr)
+    if problem := not_a_built_site(args.site):
+        print(f"lighthouse.py: error: {problem}", file=sys.stderr)
         return 2
     if not LIGHTHOUSE.exists():
         print(f"lighthouse.py: no {LIGHTHOUSE.relative_to(ROOT)}: run `npm ci` first", file=sys.stderr)
         return 2
     presets = args.preset or list(PRESETS)
-    if args.site is not None:
-        return run(LocalServer(args.site, handler=GzipHandler), pages, presets, args.out)
-    with tempfile.TemporaryDirectory(prefix="microgpt-lighthouse-") as scratch:
-        # Built for the address it is served from (canonical links, sitemap), like the tests' site.
-        server = LocalServer(scratch, handler=GzipHandler)
-        build_site(Path(scratch), server.url)
-        return run(server, pages, presets, args.out)
+    with served_site(args.site, handler=GzipHandler) as (server, _):
+        return run(server.url, pages, presets, args.out)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ import os  # os.path, as http.server's translate_path returns strings
 import platform  # platform.platform, platform.python_version: the machine's description
 import re  # re.compile, the pattern of requests to block
 import sys  # sys.path, for tests/site_fixtures.py; sys.exit
-import tempfile  # tempfile.TemporaryDirectory, for the fresh build
 from pathlib import Path  # Path, for the site and results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,12 +43,12 @@ from site_fixtures import (  # noqa: E402  building, serving and reading the sit
     OPEN_SHADOW_ROOTS,
     RENDER_STATE,
     RENDERED,
-    LocalServer,
     QuietHandler,
     Site,
-    build_site,
     launch_chromium,
+    not_a_built_site,
     rendering_work,
+    served_site,
 )
 
 RESULTS = ROOT / "benchmarks" / "results" / "page_weight.json"
@@ -192,22 +191,16 @@ def main(argv=None):
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build one now)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
-    if args.site is not None and not (args.site / "sitemap.xml").is_file():
-        print(f"page_weight: {args.site} is not a built site (no sitemap.xml); run `make build` first", file=sys.stderr)
+    if problem := not_a_built_site(args.site):
+        print(f"page_weight.py: error: {problem}", file=sys.stderr)
         return 2
 
-    with tempfile.TemporaryDirectory() as scratch:
-        directory = args.site.resolve() if args.site else Path(scratch)
-        with LocalServer(directory, handler=GzipHandler) as server:
-            if args.site is None:
-                print("building the site ...", file=sys.stderr)
-                build_site(directory, server.url)
-            site = Site(directory, server.url)
-            try:
-                version, rows = measure(site)
-            except RuntimeError as error:  # no Chromium
-                print(f"page_weight: {error}", file=sys.stderr)
-                return 2
+    with served_site(args.site, handler=GzipHandler) as (server, directory):
+        try:
+            version, rows = measure(Site(directory, server.url))
+        except RuntimeError as error:  # no Chromium
+            print(f"page_weight: {error}", file=sys.stderr)
+            return 2
 
     problems = [problem for row in rows for problem in misplaced_assets(row)]
     print_table(rows)

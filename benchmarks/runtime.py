@@ -26,7 +26,6 @@ import os  # os.getloadavg: how busy the machine was, beside the times it slows 
 import json  # the results file, and the browser's answer
 import platform  # platform.platform, platform.python_version: the machine's description
 import sys  # sys.path: run from a checkout without installing
-import tempfile  # a scratch folder for the built site
 import time  # time.perf_counter, for the Run timings
 from pathlib import Path  # the results file
 
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import LocalServer, build_site, launch_chromium  # noqa: E402
+from site_fixtures import launch_chromium, not_a_built_site, served_site  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "runtime.json"
 PAGE = "act-1-world/"
@@ -112,18 +111,14 @@ def main():
     parser.add_argument("--steps", type=int, default=20, help="training steps to time, each side (default 20)")
     parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
     args = parser.parse_args()
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
-    if args.site is not None and not (args.site / "index.html").is_file():
-        parser.error(f"--site {args.site}: no built site there (no index.html)")
+    problem = "--steps must be at least 1" if args.steps < 1 else not_a_built_site(args.site)
+    if problem:
+        print(f"runtime.py: error: {problem}", file=sys.stderr)
+        sys.exit(2)
 
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory() as scratch:
-        site = args.site or Path(scratch)
-        with LocalServer(site) as server:
-            if args.site is None:
-                build_site(site, server.url)
-            cold, warm, fetched, browser_step = browser_figures(server.url, args.steps)
+    with served_site(args.site) as (server, site):
+        cold, warm, fetched, browser_step = browser_figures(server.url, args.steps)
         gzipped = {name: len(gzip.compress((site / name).read_bytes(), 6))
                    for name in fetched if (site / name).is_file()}
     native_step = native_step_seconds(args.steps)

@@ -14,11 +14,13 @@ its page at collection time, before anything is built); a test checks that they
 are exactly the pages of the built sitemap.
 """
 
+import contextlib
 import functools
 import http.server
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -194,6 +196,27 @@ class LocalServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def not_a_built_site(site):
+    """Why `site` (a benchmark's --site) cannot be served, in one line; None if it can."""
+    if site is not None and not (Path(site) / "index.html").is_file():
+        return f"{site} is not a built site (no index.html): run `make build` or leave out --site"
+    return None
+
+
+@contextlib.contextmanager
+def served_site(site=None, handler=QuietHandler):
+    """Serve `site` (a built site) on 127.0.0.1; without one, build the site into a scratch
+    folder first, for the address it is served from (canonical links, sitemap), as the
+    tests' own site is. Yields (server, directory); the scratch folder goes afterwards."""
+    with tempfile.TemporaryDirectory(prefix="microgpt-site-") as scratch:
+        directory = Path(site).resolve() if site is not None else Path(scratch)
+        with LocalServer(directory, handler=handler) as server:
+            if site is None:
+                print("building the site ...", file=sys.stderr, flush=True)
+                build_site(directory, server.url)
+            yield server, directory
 
 
 @dataclass
