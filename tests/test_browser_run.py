@@ -63,21 +63,17 @@ def run_block(tab, block, timeout=RUN_TIMEOUT_MS):
     # and a block above that renders late (content-visibility, a live figure filling in)
     # can move the button between Playwright's aim and its click.
     block.get_by_role("button", name="Run", exact=True).press("Enter")
-    try:
-        tab.page.wait_for_function(STARTED, arg=block.element_handle(), timeout=TIMEOUT_MS)
-    except PlaywrightTimeout:
-        raise AssertionError(f"block {block.get_attribute('data-runnable')}: pressing Run did not start it "
-                             f"in {TIMEOUT_MS / 1000:.0f} s\nconsole: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
-    try:
-        tab.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=timeout)
-    except PlaywrightTimeout:
-        # Say where it stood: the block's state and status, the end of what it printed,
-        # what the page and its workers logged, and anything that went wrong.
-        raise AssertionError(
-            f"block {block.get_attribute('data-runnable')} did not finish in {timeout / 1000:.0f} s: "
-            f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
-            f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
-            f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
+    for done, wait, what in ((STARTED, TIMEOUT_MS, "start"), (FINISHED, timeout, "finish")):
+        try:
+            tab.page.wait_for_function(done, arg=block.element_handle(), timeout=wait)
+        except PlaywrightTimeout:
+            # Say where it stood: the block's state and status, the end of what it printed,
+            # what the page and its workers logged, and anything that went wrong.
+            raise AssertionError(
+                f"block {block.get_attribute('data-runnable')} did not {what} in {wait / 1000:.0f} s after Run: "
+                f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
+                f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
+                f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
 
 
