@@ -199,7 +199,7 @@ def main(argv=None):
         try:
             version, rows = measure(Site(directory, server.url))
         except RuntimeError as error:  # no Chromium
-            print(f"page_weight: {error}", file=sys.stderr)
+            print(f"page_weight.py: error: {error}", file=sys.stderr)
             return 2
 
     problems = [problem for row in rows for problem in misplaced_assets(row)]
