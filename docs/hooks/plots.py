@@ -343,6 +343,7 @@ def on_files(files, config):
     return files
 
 
+VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 IMG = re.compile(r'(?:<p>)?<img alt="([^"]*)" src="(?:\.\./)*plots/([a-z-]+)\.svg"\s*/?>(?:</p>)?')
 
 
@@ -352,7 +353,11 @@ def on_page_content(content, page, config, files):
         wide, phone, words = on_files.drawings[name]
         label = html.escape(f"{alt}. {words}", quote=True)
         def labelled(svg, variant):
+            # its shape as CSS too, so that it keeps its height while the browser skips
+            # drawing it off screen (content-visibility, extra.css)
+            width, height = VIEWBOX.search(svg).groups()
             return svg.replace("<svg ", f'<svg class="mg-plot__{variant}" role="img" '
+                                        f'style="aspect-ratio: {width} / {height}" '
                                         f'aria-label="{label}" ', 1)
         return (f'<figure class="mg-plot">{labelled(wide, "wide")}{labelled(phone, "phone")}'
                 f'<details class="mg-plot__words"><summary>The figure in numbers</summary>'
