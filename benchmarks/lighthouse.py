@@ -10,12 +10,16 @@ Lighthouse (npm, node_modules/.bin/lighthouse, from `npm ci`) drives headless Ch
 the way a static host serves it (the server of benchmarks/page_weight.py). Every request
 to another site fails, so the figures are the offline site's. "mobile" is Lighthouse's
 default preset (a mid-range phone, throttled CPU and network, simulated); "desktop" is
-`--preset=desktop`. One run per page and preset: expect a few points of noise on a busy
-machine. Each run takes 10-30 s on 2 cores; the whole set of pages takes a while.
+`--preset=desktop`. Scores vary from run to run, by ten points or more on a small shared
+machine, so each page and preset is audited --runs times (3 by default) and the median run is
+kept, chosen the way Lighthouse's own computeMedianRun chooses it (core/lib/median-run.js; see
+Lighthouse's docs/variability.md): the run nearest the median first paint and the median
+time to interactive. Each run takes 10-30 s on 2 cores; the whole set takes a while.
 
 Prints one line per page and preset: performance, accessibility, best practices, SEO
-(0-100), the page weight (bytes over the wire, Lighthouse's total-byte-weight) and the
-number of DOM elements; writes them to benchmarks/results/lighthouse.json (--out).
+(0-100) of the median run, the page weight (bytes over the wire, Lighthouse's
+total-byte-weight) and the number of DOM elements; writes them, with every run's performance
+score, to benchmarks/results/lighthouse.json (--out).
 Exit status 1 if any page misses a target (TARGETS below), 2 on bad input.
 """
 
@@ -24,6 +28,7 @@ import datetime  # datetime.datetime.now, to date the results
 import os  # getloadavg: how busy the machine was during each run
 import json  # json.loads of Lighthouse's report, json.dumps of ours
 import platform  # platform.platform: the machine's description
+import statistics  # statistics.median, to pick the median run
 import subprocess  # subprocess.run, for the Lighthouse CLI
 import sys  # sys.path, for tests/site_fixtures.py and page_weight.py; sys.exit
 from pathlib import Path  # Path, for the site, the CLI and the results
@@ -64,6 +69,17 @@ def audit(url, preset):
     return json.loads(done.stdout)
 
 
+def median_run(reports):
+    """The report nearest the median first contentful paint and the median time to
+    interactive (Euclidean distance), as Lighthouse's computeMedianRun picks it."""
+    def value(report, audit):
+        return report["audits"][audit]["numericValue"]
+    fcp = statistics.median(value(r, "first-contentful-paint") for r in reports)
+    tti = statistics.median(value(r, "interactive") for r in reports)
+    return min(reports, key=lambda r: (fcp - value(r, "first-contentful-paint")) ** 2
+               + (tti - value(r, "interactive")) ** 2)
+
+
 def summary(report, page, preset):
     """The figures we keep from one Lighthouse report."""
     audits = report["audits"]
@@ -85,7 +101,7 @@ def summary(report, page, preset):
     }
 
 
-def run(url, pages, presets, out):
+def run(url, pages, presets, out, runs=3):
     rows = []
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
@@ -105,11 +121,14 @@ def run(url, pages, presets, out):
     for page in pages:
         for preset in presets:
             load = os.getloadavg()[0]  # the machine may be shared: a busy one lowers performance
-            row = summary(audit(url + page, preset), "/" + page, preset)
-            row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the run
+            reports = [audit(url + page, preset) for _ in range(runs)]
+            row = summary(median_run(reports), "/" + page, preset)
+            row["performance_of_each_run"] = [round(100 * r["categories"]["performance"]["score"]) for r in reports]
+            row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the runs
             rows.append(row)
             write()
-            print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3}  a11y {row['accessibility']:>3}  "
+            print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3} "
+                  f"({'/'.join(map(str, row['performance_of_each_run']))})  a11y {row['accessibility']:>3}  "
                   f"bp {row['best-practices']:>3}  seo {row['seo']:>3}  {row['bytes'] / 1024:>7.0f} KiB  "
                   f"{row['dom_elements'] or 0:>5} elements  TBT {row.get('total-blocking-time_ms', 0):>5} ms  "
                   f"load {row['load_average_1min']:.1f} on {os.cpu_count()} cores"
@@ -126,8 +145,12 @@ def main(argv=None):
     parser.add_argument("--page", action="append", help="a page address relative to the site root, e.g. act-3-mind/ "
                         "or '' for the home page (repeatable; default: every page of the nav)")
     parser.add_argument("--preset", choices=PRESETS, action="append", help="mobile or desktop (default: both)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page and preset; the median run is kept (default: 3)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        print(f"lighthouse.py: error: --runs must be 1 or more, not {args.runs}", file=sys.stderr)
+        return 2
     known = [url for url, _ in nav_pages()]
     pages = args.page if args.page is not None else known
     unknown = [p for p in pages if p not in known]
@@ -142,7 +165,7 @@ def main(argv=None):
         return 2
     presets = args.preset or list(PRESETS)
     with served_site(args.site, handler=GzipHandler) as (server, _):
-        return run(server.url, pages, presets, args.out)
+        return run(server.url, pages, presets, args.out, args.runs)
 
 
 if __name__ == "__main__":
