@@ -46,3 +46,14 @@ def test_names_and_whitespace_lose_their_spans_and_nothing_else_does():
 def test_packed_path_numbers_are_left_whole():
     svg = '<svg viewBox="0 0 448 512"><path d="M1.3.014l.985 6.25 2-.045v-17l.001-.45z"/></svg>'
     assert lighter.compact(svg) == '<svg viewBox="0 0 448 512"><path d="M1.3.014l.985 6.2 2-.045v-17l.001-.45z"/></svg>'
+
+
+def test_groups_that_only_carry_a_name_go_unless_something_points_at_them():
+    svg = ('<svg viewBox="0 0 200 100">\n <defs>\n  <g id="mark"><path d="M 0 0"/></g>\n </defs>\n'
+           ' <g id="axis_1">\n  <g id="tick_1">\n   <use href="#mark"/>\n  </g>\n  <g id="line2d_1"/>\n'
+           '  <g id="legend" transform="translate(1 2)"><text>a <tspan>b</tspan>\n<tspan>c</tspan></text></g>\n'
+           ' </g>\n</svg>')
+    assert lighter.compact(svg) == (
+        '<svg viewBox="0 0 200 100"><defs><g id="mark"><path d="M 0 0"/></g></defs>'
+        '<use href="#mark"/><g id="legend" transform="translate(1 2)"><text>a <tspan>b</tspan>\n'
+        '<tspan>c</tspan></text></g></svg>')
