@@ -34,13 +34,14 @@ def test_every_inline_drawing_of_a_page_is_compacted():
         '<svg viewbox="0 0 300.2 100"><rect y="2"/></svg>')
 
 
-def test_names_and_whitespace_lose_their_spans_and_nothing_else_does():
+def test_names_whitespace_operators_and_punctuation_lose_their_spans_and_nothing_else_does():
     code = ('<code><span class="n">loss</span><span class="w"> </span><span class="o">=</span>'
             '<span class="w"> </span><span class="n">gpt</span><span class="p">(</span>'
-            '<span class="nb">len</span><span class="p">)</span></code>')
+            '<span class="nb">len</span><span class="p">)</span> <span class="ow">in</span>'
+            '<span class="s2">&quot;a&quot;</span></code>')
     assert lighter.on_post_page(code, None, None) == (
-        '<code>loss <span class="o">=</span> gpt<span class="p">(</span>'
-        '<span class="nb">len</span><span class="p">)</span></code>')
+        '<code>loss = gpt(<span class="nb">len</span>) <span class="ow">in</span>'
+        '<span class="s2">&quot;a&quot;</span></code>')
 
 
 def test_packed_path_numbers_are_left_whole():
