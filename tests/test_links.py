@@ -26,6 +26,7 @@ REVIEWED_HOSTS = {
     "pypi.org": "the package's own page (installed as microgpt-explained) and the tools it names",
     "arxiv.org": "the papers behind the model (Attention Is All You Need)",
     "cdn.openai.com": "the GPT-2 paper (Radford et al., 2019), which OpenAI publishes only as a PDF there",
+    "docs.python.org": "Python's own documentation, for what the standard library does (pickle's warning)",
     "www.ssa.gov": "the U.S. Social Security Administration's name records, the source of data/names.txt",
 }
 
