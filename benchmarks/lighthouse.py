@@ -19,7 +19,8 @@ time to interactive. Each run takes 10-30 s on 2 cores; the whole set takes a wh
 Prints one line per page and preset: performance, accessibility, best practices, SEO
 (0-100) of the median run, the page weight (bytes over the wire, Lighthouse's
 total-byte-weight) and the number of DOM elements; writes them, with every run's performance
-score, to benchmarks/results/lighthouse.json (--out).
+score, to benchmarks/results/lighthouse.json (--out), where the rows of pages and presets
+not audited this time stay as they were, each with its own date.
 Exit status 1 if any page misses a target (TARGETS below), 2 on bad input.
 """
 
@@ -102,6 +103,13 @@ def summary(report, page, preset):
 
 
 def run(url, pages, presets, out, runs=3):
+    # The rows of pages and presets not audited now stay in the results file, each with the
+    # date it was measured: `--preset mobile` re-measures the phone and keeps the desktop.
+    audited = {("/" + page, preset) for page in pages for preset in presets}
+    earlier = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    kept = [row for row in earlier.get("pages", []) if (row["page"], row["preset"]) not in audited]
+    for row in kept:
+        row.setdefault("date", earlier.get("date"))
     rows = []
     version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
     chromium = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout.strip()
@@ -113,7 +121,7 @@ def run(url, pages, presets, out, runs=3):
             "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (benchmarks/page_weight.py's server), no other host reachable",
             "units": {"scores": "0-100", "bytes": "Lighthouse total-byte-weight, over the wire", "*_ms": "Lighthouse's simulated metrics"},
             "targets": TARGETS,
-            "pages": rows,
+            "pages": kept + rows,
         }
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -125,6 +133,7 @@ def run(url, pages, presets, out, runs=3):
             row = summary(median_run(reports), "/" + page, preset)
             row["performance_of_each_run"] = [round(100 * r["categories"]["performance"]["score"]) for r in reports]
             row["load_average_1min"] = round((load + os.getloadavg()[0]) / 2, 2)  # before and after the runs
+            row["date"] = datetime.datetime.now().isoformat(timespec="seconds")
             rows.append(row)
             write()
             print(f"{row['page']:<28} {preset:<8} perf {row['performance']:>3} "
