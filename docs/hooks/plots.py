@@ -142,8 +142,10 @@ def attention_heatmap(model, width, font):
     columns = 2 if width > 6 else 1  # a phone: one head under the other
     rows = math.ceil(config.n_head / columns)
     panel = width / columns  # each panel square, in inches
-    fig, axes = plt.subplots(rows, columns, figsize=(width, rows * panel * 0.95),
-                             squeeze=False)
+    # constrained: matplotlib makes room for every title and label, so that no panel's
+    # title lands on the axis label of the panel above it
+    fig, axes = plt.subplots(rows, columns, figsize=(width, rows * panel * 1.05),
+                             squeeze=False, layout="constrained")
     words = []
     for h, ax in enumerate(axes.flat):
         for t in range(T):  # query
@@ -166,7 +168,8 @@ def attention_heatmap(model, width, font):
         ax.set_yticks(range(T), labels, fontsize=font)
         ax.tick_params(length=0)
         ax.xaxis.set_ticks_position("top")
-        ax.set_title(f"head {h}", fontsize=font, pad=font * 2.4)
+        ax.xaxis.set_label_position("top")  # the key's name beside the key labels
+        ax.set_title(f"head {h}", fontsize=font + 1, fontweight="bold")
         ax.set_xlabel("key: the position looked at", color=MUTED, fontsize=font)
         ax.set_ylabel("query: the position looking", color=MUTED, fontsize=font)
         ax.spines[:].set_visible(False)
@@ -185,16 +188,21 @@ VOWELS = "aeiou"
 
 def embedding_map(model, width, font):
     """Every token's row of the trained wte (n_embd numbers), projected onto the two
-    directions along which the 27 rows differ most (principal component analysis)."""
+    directions along which the rows differ most (principal component analysis)."""
     ckpt, _, tokenizer = model
     labels = [*tokenizer.chars, "BOS"]
     wte = np.array(ckpt["weights"]["wte"])  # (vocab_size, n_embd)
     centred = wte - wte.mean(axis=0)
     _, spread, axes_t = np.linalg.svd(centred, full_matrices=False)
     xy = centred @ axes_t[:2].T  # (vocab_size, 2): each row's two coordinates
-    for a in range(2):  # an axis has no sign of its own: put its farthest token on the right
-        if xy[np.argmax(abs(xy[:, a])), a] < 0:
-            xy[:, a] = -xy[:, a]
+    # An axis has no sign of its own. The first is turned so that the vowels' mean lies on the
+    # right, so that the page's "the vowels sit on the right" cannot be mirrored by a new
+    # checkpoint; the second puts its farthest token at the top.
+    vowel = np.array([label in VOWELS for label in labels])
+    if xy[vowel, 0].mean() < 0:
+        xy[:, 0] = -xy[:, 0]
+    if xy[np.argmax(abs(xy[:, 1])), 1] < 0:
+        xy[:, 1] = -xy[:, 1]
     share = spread**2 / (spread**2).sum()  # how much of the rows' spread each axis holds
     fig, ax = plt.subplots(figsize=(width, width * (0.62 if width > 6 else 0.9)))
     for i, label in enumerate(labels):
