@@ -140,7 +140,7 @@ def oracle_answers():
         ("act3", 2): "They stay the same",
         ("act3", 3): 1.0,
         ("act4", 0): round(-math.log(0.75), 3),
-        ("act4", 1): 0.01 / 2,
+        ("act4", 1): 0.01 * (1 - (500 - 1) / 1000),  # step 500, counted from 1
         ("act4", 2): 0.01,
         ("act5", 0): 0.5,
         ("act5", 1): 9.0,

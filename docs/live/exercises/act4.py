@@ -103,9 +103,21 @@ def _loss_when_sure():
     return round(-probs[1].log().data, 3)
 
 
-def _lr_halfway():
+LR_STEPS, LR_STEP = 1000, 500  # the run length and the step the quiz asks about
+
+
+def _lr_at_step():
+    """The learning rate adam_update applies at step LR_STEP of LR_STEPS, counting steps from 1
+    as the page and the training log do: one weight with a constant gradient of 1 moves by it."""
+    from microgpt.train import adam_update
+
     opt = AdamConfig()
-    return opt.learning_rate * (1 - 500 / 1000)
+    p, m, v = Value(0.0), [0.0], [0.0]
+    for step in range(LR_STEP):  # the code counts from 0: its step LR_STEP - 1 is step LR_STEP
+        p.grad = 1.0
+        before = p.data
+        adam_update([p], m, v, step, LR_STEPS, opt)
+    return round(before - p.data, 6)  # lr_t, less a hair for eps
 
 
 def _first_adam_step():
@@ -129,10 +141,14 @@ QUIZ = [
                        "A sure, right model would score 0.",
     },
     {
-        "question": "With the default learning rate and 1000 steps, what is the learning rate at step 500?",
-        "answer": _lr_halfway,
-        "explanation": "It falls in a straight line from {lr} to 0: halfway, it is {answer}.",
-        "values": lambda: {"lr": AdamConfig().learning_rate},
+        "question": f"With the default learning rate and {LR_STEPS} steps, what is the learning rate "
+                    f"at step {LR_STEP} (steps counted from 1, as the training log counts them)?",
+        "answer": _lr_at_step,
+        "explanation": "Step t uses {lr} * (1 - (t - 1) / {steps}): step {step} comes {before} steps "
+                       "after step 1, so its rate is {answer}. The rate never reaches 0: the last "
+                       "step uses {lr} / {steps}.",
+        "values": lambda: {"lr": AdamConfig().learning_rate, "steps": LR_STEPS, "step": LR_STEP,
+                           "before": LR_STEP - 1},
     },
     {
         "question": "At the first step (default settings), how far does Adam move a weight whose "

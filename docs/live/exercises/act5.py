@@ -101,8 +101,11 @@ def _default_temperature():
     return inspect.signature(sample).parameters["temperature"].default
 
 
+ODDS, LOW_T = 3, 0.5  # the quiz's two tokens: 3 times as likely as each other at T = 1
+
+
 def _odds_at_temperature():
-    probs = softmax([Value(math.log(3)) / 0.5, Value(0.0) / 0.5])
+    probs = softmax([Value(math.log(ODDS)) / LOW_T, Value(0.0) / LOW_T])
     return round(probs[0].data / probs[1].data, 6)
 
 
@@ -114,10 +117,12 @@ QUIZ = [
                        "letters get likelier.",
     },
     {
-        "question": "Two tokens are 3 to 1 at temperature 1. What are the odds at temperature 0.5?",
+        "question": f"At temperature 1 one token is {ODDS} times as likely as another. How many "
+                    f"times as likely is it at temperature {LOW_T}?",
         "answer": _odds_at_temperature,
-        "explanation": "Dividing the scores by 0.5 doubles them, which squares the odds: 3 to 1 "
-                       "becomes {answer} to 1.",
+        "explanation": "Dividing the scores by {t} doubles them, which squares the ratio of the two "
+                       "probabilities: {odds} times becomes {answer} times.",
+        "values": lambda: {"t": LOW_T, "odds": ODDS},
     },
     {
         "question": "What is the longest name, in letters, the default model can write?",
