@@ -33,7 +33,7 @@ def compute_facts():
     losses = ckpt["losses"]
     lengths = [len(d) for d in docs]
     config = ckpt["config"]
-    return {
+    return page_facts() | {
         "num_docs": f"{len(docs):,}",
         "num_chars": str(len(tokenizer.chars)),
         "vocab_size": str(tokenizer.vocab_size),
@@ -103,3 +103,44 @@ def on_page_markdown(markdown, page, config, files):
         return facts[name]
 
     return PLACEHOLDER.sub(substitute, markdown)
+
+
+# --- Facts of Home and Acts 1-2 ------------------------------------------------------------
+# Kept apart from compute_facts() above so that each page's figures can be read in one place.
+
+ALGORITHM_MODULES = ["data.py", "engine.py", "model.py", "train.py", "sample.py"]  # acts 1 to 5
+
+
+def algorithm_lines():
+    """Lines of the five act modules that are neither blank nor only a comment, as Home counts them."""
+    total = 0
+    for name in ALGORITHM_MODULES:
+        lines = (ROOT / "microgpt" / name).read_text(encoding="utf-8").splitlines()
+        total += sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    return total
+
+
+def scalar_run_minutes():
+    """Minutes of the default run's training steps on the pure-Python engine, from the saved benchmark."""
+    results = json.loads((ROOT / "benchmarks" / "results" / "engines.json").read_text())["results"]
+    seconds_per_step = next(r["scalar"]["seconds_per_step"] for r in results if r["label"] == "default")
+    steps = load_checkpoint(CHECKPOINT)["step"]
+    return seconds_per_step * steps / 60
+
+
+def first_letters():
+    """The first letters of the names, from the most common to the rarest."""
+    from collections import Counter
+
+    counts = Counter(doc[0] for doc in load_docs(default_data_path()))
+    return [letter for letter, _ in counts.most_common()]
+
+
+def page_facts():
+    letters = first_letters()
+    return {
+        "algorithm_lines": str(algorithm_lines()),
+        "scalar_run_minutes": f"{scalar_run_minutes():.1f}",
+        "first_letter_top": letters[0],
+        "first_letter_rare": letters[-1],
+    }
