@@ -33,7 +33,7 @@ def compute_facts():
     losses = ckpt["losses"]
     lengths = [len(d) for d in docs]
     config = ckpt["config"]
-    return page_facts() | {
+    return page_facts() | act3_facts() | {
         "num_docs": f"{len(docs):,}",
         "num_chars": str(len(tokenizer.chars)),
         "vocab_size": str(tokenizer.vocab_size),
@@ -143,4 +143,69 @@ def page_facts():
         "scalar_run_minutes": f"{scalar_run_minutes():.1f}",
         "first_letter_top": letters[0],
         "first_letter_rare": letters[-1],
+    }
+
+
+# --- Facts of Act 3: what its attention figure shows -----------------------------------------
+# The page's reading of the attention maps ("head 2 is the sharp one") is built from these, so a
+# new checkpoint cannot change the figure under unchanged words.
+
+ATTENTION_NAME = "maxwell"  # the name of Act 3's attention figure (docs/hooks/plots.py)
+
+
+def attention_of(name, ckpt, tokenizer):
+    """(n_head, T, T) attention weights of the reference model's one layer on BOS + a name."""
+    from microgpt.model import GPTConfig
+    from microgpt.vectorized import attention_maps, pack
+
+    P, _, _ = pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
+    tokens = [tokenizer.bos] + tokenizer.encode(name)
+    return attention_maps(P, GPTConfig(**ckpt["config"]), tokens)[0]
+
+
+def head_sharpness(maps):
+    """Per head, the mean over rows of the row's largest weight; row 0 (BOS, which can only
+    look at itself, weight 1) left out."""
+    return [float(maps[h, 1:].max(axis=1).mean()) for h in range(len(maps))]
+
+
+def earlier_e_shares(ckpt, tokenizer, every=20):
+    """Per head, how often an earlier e is the position it looks at hardest, over every
+    `every`-th name, at each position that has an e before it (as Act 3's folded count does)."""
+    from microgpt.model import GPTConfig
+
+    config = GPTConfig(**ckpt["config"])
+    e = tokenizer.encode("e")[0]
+    cases, hits = 0, [0] * config.n_head
+    for name in load_docs(default_data_path())[::every]:
+        tokens = ([tokenizer.bos] + tokenizer.encode(name))[: config.block_size]
+        maps = attention_of(name[: len(tokens) - 1], ckpt, tokenizer)
+        for t in range(1, len(tokens)):
+            if e in tokens[:t]:
+                cases += 1
+                for h in range(config.n_head):
+                    hits[h] += tokens[int(maps[h, t].argmax())] == e
+    return [hit / cases for hit in hits]
+
+
+def spoken_list(items):
+    """["0", "1", "3"] -> "0, 1 and 3"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def act3_facts():
+    ckpt = load_checkpoint(CHECKPOINT)
+    tokenizer = Tokenizer(tuple(ckpt["vocab"]))
+    sharpness = head_sharpness(attention_of(ATTENTION_NAME, ckpt, tokenizer))
+    sharp = max(range(len(sharpness)), key=sharpness.__getitem__)
+    broad = [h for h in range(len(sharpness)) if h != sharp]
+    shares = earlier_e_shares(ckpt, tokenizer)
+    e_head = max(range(len(shares)), key=shares.__getitem__)
+    return {
+        "attn_sharp_head": str(sharp),
+        "attn_sharp_mean": f"{sharpness[sharp]:.2f}",
+        "attn_broad_heads": spoken_list([str(h) for h in broad]),
+        "attn_broad_means": spoken_list([f"{sharpness[h]:.2f}" for h in broad]),
+        "attn_e_head": str(e_head),
+        "attn_e_share": f"{shares[e_head]:.0%}",
     }
