@@ -6,7 +6,9 @@ docs/ladder/results.json is written by `python -m microgpt.ladder --out docs/lad
     {{ ladder:RUNG.FIELD }}    one figure of a rung: held_out, train (mean of the last WINDOW
                                losses), first (of the first WINDOW), prior (of the WINDOW before
                                the last), params, ms, samples (as code), names (the same, plain)
-    {{ ladder:NAME }}          a term: num_steps, num_held_out, seed, lr, window, hand_vs_value
+    {{ ladder:NAME }}          a term: num_steps, num_held_out, seed, lr, window, hand_vs_value,
+                               block_size, n_embd, mlp_width, n_head, n_layer (read from the rungs'
+                               own code, not from the package's defaults)
     <!-- ladder-table -->      the table of every rung
     <!-- ladder-plot -->       the loss curves of every rung, as an SVG in the site's colours
     <!-- ladder-diff A B -->   a ```diff block from A to B, each `path` or `path:region`
@@ -20,14 +22,16 @@ An unknown name, rung, field, file or region fails the build.
 
 import difflib
 import html
+import inspect
 import json
+import random
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from microgpt.ladder import RUNGS, terms
-from microgpt.model import GPTConfig
+from microgpt.data import Tokenizer
+from microgpt.ladder import RUNGS, gpt, mlp, terms
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "docs" / "ladder" / "results.json"
@@ -38,7 +42,7 @@ HOLDS = re.compile(rf"^<!-- ladder-holds {OPERAND} ([<>~]) {OPERAND} -->\n?", re
 CLOSE = 0.05  # `A ~ B`: the page says A and B are close, within a few hundredths of a loss
 WINDOW = 100  # steps in the running mean of the curves and of the "train loss" column
 IDEAS = {"bigram": "count pairs", "mlp": "MLP, gradients by hand", "autograd": "gradients by Value",
-         "attention": "positions, attention, rmsnorm, residuals", "gpt": f"{GPTConfig().n_head} heads, layer loop",
+         "attention": "positions, attention, rmsnorm, residuals", "gpt": f"{gpt.CONFIG.n_head} heads, layer loop",
          "adam": "Adam (the package)"}
 COLOURS = {"bigram": "#808080", "mlp": "#d97706", "autograd": "#b45309", "attention": "#0d9488",
            "gpt": "#3b82f6", "adam": "#e0448a"}  # at least 3:1 against Material's white and its slate
@@ -119,10 +123,19 @@ def fact(results, name, field):
     gap = max(abs(a - b) for a, b in zip(results["rungs"]["mlp"]["losses"], results["rungs"]["autograd"]["losses"]))
     terms_facts = {"num_steps": f"{results['num_steps']:,}", "num_held_out": str(results["num_held_out"]),
                    "seed": str(results["seed"]), "lr": str(terms.LEARNING_RATE), "window": str(WINDOW),
-                   "hand_vs_value": power_of_ten(gap)}  # the largest gap between the two MLPs' losses
+                   "hand_vs_value": power_of_ten(gap),  # the largest gap between the two MLPs' losses
+                   **shapes()}
     if name not in terms_facts:
         raise PluginError(f"unknown ladder fact {name!r}; known: {', '.join(terms_facts)}")
     return terms_facts[name]
+
+
+def shapes():
+    """The rungs' own sizes: the MLP rung's width and hidden layer, the GPT rung's heads and layers."""
+    n_embd = inspect.signature(mlp.init).parameters["n_embd"].default
+    hidden = len(mlp.init(Tokenizer.from_docs(["ab"]), random.Random(0))["mlp_fc1"])
+    return {"block_size": str(terms.BLOCK_SIZE), "n_embd": str(n_embd), "mlp_width": str(hidden),
+            "n_head": str(gpt.CONFIG.n_head), "n_layer": str(gpt.CONFIG.n_layer)}
 
 
 def table(results):
