@@ -182,7 +182,7 @@ def build_site(directory):
     return None
 
 
-def report(site, page, out):
+def report(site, page, out, source):
     pages = site_pages(site)
     if page is not None:
         if page not in pages:
@@ -199,6 +199,7 @@ def report(site, page, out):
     print(table(rows))
     results = {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "site": source,
         "counted": ("the rendered article without closed <details>, tabs but the first, exercises, quizzes, hidden "
                     "elements, <svg> drawings, scripts and permalinks"),
         "rates": {"words_per_minute": WORDS_PER_MINUTE, "seconds_per_code_line": SECONDS_PER_CODE_LINE,
@@ -223,13 +224,13 @@ def main(argv=None):
             print(f"main_road.py: error: {args.site} is not a built site (no index.html): run "
                   "`make build` or leave out --site", file=sys.stderr)
             return 2
-        return report(args.site, args.page, args.out)
+        return report(args.site, args.page, args.out, f"the built site given with --site ({args.site.name})")
     with tempfile.TemporaryDirectory(prefix="microgpt-site-") as scratch:
         problem = build_site(scratch)
         if problem:
             print(f"main_road.py: error: {problem}", file=sys.stderr)
             return 1
-        return report(Path(scratch), args.page, args.out)
+        return report(Path(scratch), args.page, args.out, "built now from the working tree")
 
 
 if __name__ == "__main__":
