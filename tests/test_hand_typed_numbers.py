@@ -12,7 +12,7 @@ What it reads
     HTML; inline code holding only a number IS read). And the reader-facing strings of the .py
     files in PY_TEXTS: quiz questions, choices and explanations, the checks' messages, the live
     figures' captions. There a reader-facing string is a string literal other than a docstring
-    that contains a space or is a lone figure ("27" as a quiz choice); {fields} are computed and
+    with a space in it (a lone "0" or "n_embd" is code, not text); {fields} are computed and
     skipped. Not read: the starter code of exercises (actN_code.py), JavaScript.
 
 What is a figure
@@ -229,7 +229,7 @@ def literal_body(source):
         body = FIELD.sub(blank, body)
     if "r" not in prefix.lower():
         body = ESCAPE.sub(blank, body)
-    return body
+    return re.sub(r"-+8<-+", blank, body)  # a snippet marker the code writes
 
 
 def docstring_starts(tree):
@@ -267,8 +267,8 @@ def string_literals(source):
 
 
 def is_reader_text(body):
-    text = body.strip()
-    return bool(re.search(r"\S\s+\S", text)) or bool(NUMBER.fullmatch(text) or WORD.fullmatch(text))
+    """Words with a space between them: a key, a name or a lone "0" in code is not text."""
+    return bool(re.search(r"\S\s+\S", body))
 
 
 def py_problems(name, source):
@@ -439,7 +439,7 @@ QUIZ = '''"""Act 9's quiz: 42 in a docstring is not read."""
 QUIZ = [
     {
         "question": "How many parameters does a model of 27 tokens have?",
-        "choices": ["7", "two", "Many of them"],
+        "choices": ["7 of them", "two", "Many of them"],
         "explanation": "Count them: {answer} numbers, of which {n} are biases.",
     },
 ]
@@ -453,8 +453,7 @@ KEY = "n_embd"
 def test_a_quiz_text_in_a_py_file_is_audited():
     assert py_problems("act9.py", QUIZ) == [
         "act9.py:5: 27  | \"How many parameters does a model of 27 tokens have?\"",
-        "act9.py:6: 7  | \"7\"",
-        "act9.py:6: two  | \"two\"",
+        "act9.py:6: 7  | \"7 of them\"",
         "act9.py:11: 1001  | \"Tried on 1000, 1001, \"",
         "act9.py:12: 1002  | \"and 1002.\""]
 
