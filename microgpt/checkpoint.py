@@ -197,3 +197,11 @@ def rng_state_from_json(state):
     version, internal, gauss_next = state
     return (version, tuple(internal), gauss_next)
 # --8<-- [end:convert]
+
+
+def running_mean(xs, window):
+    """Each value's mean with up to window - 1 values before it: a loss curve without
+    the noise of single steps. The site's loss plots and live training chart all use
+    this one."""
+    return [sum(xs[max(0, i - window + 1):i + 1]) / (i + 1 - max(0, i - window + 1))
+            for i in range(len(xs))]

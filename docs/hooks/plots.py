@@ -26,7 +26,7 @@ matplotlib.use("Agg")  # no screen
 import matplotlib.pyplot as plt
 from mkdocs.structure.files import File
 
-from microgpt.checkpoint import load_checkpoint, state_dict_of
+from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
 
@@ -67,8 +67,7 @@ def loss_curve(model, width, font):
     ckpt, _, tokenizer = model
     losses = ckpt["losses"]
     window = 50
-    running = [sum(losses[max(0, i - window + 1) : i + 1]) / (i + 1 - max(0, i - window + 1))
-               for i in range(len(losses))]
+    running = running_mean(losses, window)
     steps = range(1, len(losses) + 1)
     fig, ax = plt.subplots(figsize=(width, width * 0.55))
     ax.plot(steps, losses, color=MUTED, linewidth=0.5, label="loss on one name, each step")
