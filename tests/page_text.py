@@ -6,11 +6,11 @@ with everything that is not prose blanked out by spaces of the same length, so t
 in the blanked line is the same position in the line as written:
 
 - skipped lines: the front matter, code fences and output blocks (indented ones too), `$$`
-  maths blocks, lines that start with `<` (raw HTML: the live figures, the quiz marker),
-  `--8<--` lines;
+  maths blocks, HTML comments that open a line (the quiz marker), `--8<--` lines;
 - blanked spans: inline code (unless it holds only a number: a figure in backticks is still a
   typed figure), inline maths, {{ facts }}, link targets, reference labels, attribute lists,
-  HTML tags, footnote markers, bare web addresses.
+  HTML tags (the text between them is read: a live figure's labels and options are text a
+  reader reads), footnote markers, bare web addresses.
 
 Each line also says whether it is a heading (`#`, an admonition's or a content tab's title) and
 in which folded block (`???` without +) it sits, as the number of the line that opened the fold.
@@ -149,7 +149,7 @@ def prose_lines(text):
         block = ADMONITION.match(raw)
         if block and block["kind"].startswith("???") and block["kind"] != "???+":
             folds.append((len(block["indent"]), number))
-        if raw.lstrip().startswith("<") or SNIPPET.match(raw):
+        if raw.lstrip().startswith("<!--") or SNIPPET.match(raw):
             continue
         heading = bool(HEADING.match(raw)) or bool(block)
         text, inline_maths = mask(raw, inline_maths)

@@ -9,7 +9,8 @@ illustration whose arithmetic is on the page).
 What it reads
     The prose of docs/**/*.md, of README.md and of the markdown cells of docs/experiments.py
     (tests/page_text.py says what is prose: not code, output blocks, maths, facts, link targets,
-    HTML; inline code holding only a number IS read). And the reader-facing strings of the .py
+    HTML tags; the text of raw HTML, a live figure's labels, IS read, and so is inline code
+    holding only a number). And the reader-facing strings of the .py
     files in PY_TEXTS: quiz questions, choices and explanations, the checks' messages, the live
     figures' captions. There a reader-facing string is a string literal other than a docstring
     with a space in it (a lone "0" or "n_embd" is code, not text); {fields} are computed and
@@ -344,11 +345,13 @@ def test_the_audit_finds_typed_figures_and_skips_code_and_facts():
             "```{.text .output}\n4192\n```\n"
             "$$\n12 \\times 16\n$$\n"
             "A [link](https://example.org/2026/02/12/) and 0.5 too.\n"
-            '<div data-steps="1000"></div>\n')
+            '<div data-steps="1000"><label>Steps <output>100</output></label></div>\n'
+            "<!-- quiz: act3 -->\n")
     assert page_problems("page.md", page) == [
         "page.md:1: 4,192  | The model has 4,192 parameters and {{ num_params }} weights.",
         "page.md:2: 3.3285  | Its first loss is `loss.data` in code, `3.3285` typed, and $0.25$ in maths.",
-        "page.md:12: 0.5  | A [link](https://example.org/2026/02/12/) and 0.5 too."]
+        "page.md:12: 0.5  | A [link](https://example.org/2026/02/12/) and 0.5 too.",
+        'page.md:13: 100  | <div data-steps="1000"><label>Steps <output>100</output></label></div>']
 
 
 def figures(page):
