@@ -43,6 +43,9 @@ TARGETS = {"index": 10, "act-1-world": 15, "act-2-engine": 15, "act-3-mind": 15,
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SKIPPED_TAGS = {"script", "style", "svg", "template", "noscript"}
 SKIPPED_SECTIONS = ("exercise", "quiz")  # h2 ids that start an exercises or quiz section
+# The notebook page's copy-button text (a hidden copy of each cell) and its In/Out prompts
+SKIPPED_CLASSES = {"headerlink", "clipboard-copy-txt", "zeroclipboard-container", "jp-InputPrompt",
+                   "jp-OutputPrompt"}
 
 
 class MainRoad(HTMLParser):
@@ -75,11 +78,12 @@ class MainRoad(HTMLParser):
             or "hidden" in attrs
             or "data-exercise" in attrs
             or "quiz" in classes
-            or "headerlink" in classes
+            or SKIPPED_CLASSES.intersection(classes)
             or self.hidden_tab(classes))
         if tag == "pre" and self.article and not skip and not self.skipped():
-            div = next((e[2] for e in reversed(self.stack) if e[0] == "div"), [])
-            self.pre = ["output" in div, ""]  # <div class="language-text output highlight"><pre>
+            # <div class="language-text output highlight"><pre>, or a notebook cell's output area
+            output = any(c == "output" or c.startswith("jp-OutputArea") for e in self.stack for c in e[2])
+            self.pre = [output, ""]
         if tag not in VOID:
             self.stack.append([tag, skip, classes, 0])
 

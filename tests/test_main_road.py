@@ -32,6 +32,8 @@ print(a + b)
 <div class="tabbed-set"><div class="tabbed-labels"><label>One</label><label>Two</label></div>
 <div class="tabbed-content"><div class="tabbed-block"><p>Shown tab.</p></div>
 <div class="tabbed-block"><p>Hidden tab words are not read.</p></div></div></div>
+<div class="jp-OutputArea jp-Cell-outputArea"><div class="jp-OutputPrompt">Out[1]:</div><pre>x
+y</pre></div><div class="clipboard-copy-txt">a hidden copy for the copy button</div>
 <p hidden>Hidden words.</p><svg><text>drawn words</text></svg><script>var x = 1;</script>
 <h2 id="exercises">Exercises</h2><p>Exercise prose is aside.</p>
 <div class="mg-exercise" data-exercise="x"><pre><code>code</code></pre></div>
@@ -43,8 +45,9 @@ print(a + b)
 def test_the_main_road_counts_only_what_a_reader_meets_unopened():
     total, sections = main_road().measure_html(PAGE)
     # words: "Act 9" 2 + 5 + "Open" and "Three more words." 4 + "One Two" 2 + "Shown tab." 2 + "After" 1 + 2
-    assert (total["words"], total["code_lines"], total["output_lines"]) == (18, 3, 1)
-    assert total["minutes"] == round((18 * 60 / 200 + 3 * 6 + 1 * 2) / 60, 2)
+    # lines: 3 of code; 1 of an output block and 2 of a notebook cell's output
+    assert (total["words"], total["code_lines"], total["output_lines"]) == (18, 3, 3)
+    assert total["minutes"] == round((18 * 60 / 200 + 3 * 6 + 3 * 2) / 60, 2)
     assert [s["section"] for s in sections] == ["(top)", "after"]
 
 
@@ -69,5 +72,5 @@ def test_the_table_and_results_name_each_page_with_its_target(tmp_path):
     result = subprocess.run([sys.executable, str(SCRIPT), "--site", str(site), "--out", str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1].split() == ["index", "18", "3", "1", "0.4", "10", "yes"]
+    assert result.stdout.splitlines()[1].split() == ["index", "18", "3", "3", "0.5", "10", "yes"]
     assert '"page": "index"' in out.read_text(encoding="utf-8")
