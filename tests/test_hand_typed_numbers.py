@@ -46,7 +46,7 @@ How to allow one occurrence
     one that matches none (stale) or two (ambiguous: lengthen `near`) fails.
     README.md: the same YAML in an HTML comment that opens the file (`<!--`, `typed:` ..., `-->`),
     since GitHub would show front matter. docs/experiments.py: the same `typed:` list in its
-    jupytext header (`# ---` ... `# ---`).
+    jupytext header (`# ---` ... `# ---`), `near` matched without the cell line's leading `# `.
     In a .py text, a comment on the line where the string literal ends:
         "On the scores 1000, 1001, 1002 it now raises OverflowError"  # typed: 1000 1001 1002 -- the check's inputs
     Each listed figure must occur in the strings ending on that line exactly as often as listed.
