@@ -46,7 +46,8 @@ How to allow one occurrence
     one that matches none (stale) or two (ambiguous: lengthen `near`) fails.
     README.md: the same YAML in an HTML comment that opens the file (`<!--`, `typed:` ..., `-->`),
     since GitHub would show front matter. docs/experiments.py: the same `typed:` list in its
-    jupytext header (`# ---` ... `# ---`), `near` matched without the cell line's leading `# `.
+    jupytext header, under `jupyter:` (a key beside it would show on the page as a cell), `near`
+    matched without the cell line's leading `# `.
     In a .py text, a comment on the line where the string literal ends:
         "On the scores 1000, 1001, 1002 it now raises OverflowError"  # typed: 1000 1001 1002 -- the check's inputs
     Each listed figure must occur in the strings ending on that line exactly as often as listed.
@@ -143,7 +144,10 @@ def readme_allowances(text):
 def page_text_and_allowances(name, text):
     """(the markdown a reader reads, its allowances) of a page, by its kind."""
     if name == NOTEBOOK:
-        return notebook_markdown(text), notebook_header(text).get("typed", [])
+        header = notebook_header(text)
+        if "typed" in header:  # jupytext would show a header key outside `jupyter:` as a cell
+            raise ValueError("put `typed:` under `jupyter:` in the header, indented like `kernelspec:`")
+        return notebook_markdown(text), (header.get("jupyter") or {}).get("typed", [])
     if name == "README.md":
         allowances, text = readme_allowances(text)
         return text, allowances
@@ -431,10 +435,12 @@ def test_readme_allows_in_an_opening_html_comment():
 
 
 def test_the_notebook_reads_its_markdown_cells_and_allows_in_its_header():
-    notebook = ("# ---\n# jupyter:\n#   jupytext: {}\n# typed:\n#   - figure: three\n#     near: on three seeds\n"
+    notebook = ("# ---\n# jupyter:\n#   jupytext: {}\n#   typed:\n#   - figure: three\n#     near: on three seeds\n"
                 "#     why: the seeds the cells loop over\n# ---\n\n# %% [markdown]\n# # Experiments\n#\n"
                 "# Each run on three seeds, 10 steps.\n\n# %%\nprint(12345)\n")
     assert page_problems(NOTEBOOK, notebook) == [f"{NOTEBOOK}:13: 10  | Each run on three seeds, 10 steps."]
+    beside = notebook.replace("#   typed:", "# typed:")
+    assert page_problems(NOTEBOOK, beside)[0].startswith(f"{NOTEBOOK}: its allowances cannot be read: put")
 
 
 QUIZ = '''"""Act 9's quiz: 42 in a docstring is not read."""
