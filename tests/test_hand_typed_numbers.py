@@ -42,7 +42,7 @@ How to allow one occurrence
         ---
 
     `figure` as the audit reports it; `near` is text copied from one line of the page as typed,
-    containing the figure; `why` is required. An allowance must cover exactly one occurrence:
+    containing the figure; `why` is required (a reason: three words or more). An allowance must cover exactly one occurrence:
     one that matches none (stale) or two (ambiguous: lengthen `near`) fails.
     README.md: the same YAML in an HTML comment that opens the file (`<!--`, `typed:` ..., `-->`),
     since GitHub would show front matter. docs/experiments.py: the same `typed:` list in its
@@ -50,7 +50,8 @@ How to allow one occurrence
     matched without the cell line's leading `# `.
     In a .py text, a comment on the line where the string literal ends:
         "On the scores 1000, 1001, 1002 it now raises OverflowError"  # typed: 1000 1001 1002 -- the check's inputs
-    Each listed figure must occur in the strings ending on that line exactly as often as listed.
+    Each listed figure must occur in the strings ending on that line exactly as often as listed;
+    the reason after ` -- ` has three words or more.
 
 Run it on one page: .venv/bin/pytest tests/test_hand_typed_numbers.py -k act-3-mind
 List every finding: .venv/bin/python tests/test_hand_typed_numbers.py
@@ -169,8 +170,9 @@ def check_allowances(name, allowances, found, raw_lines):
             problems.append(f"{name}: allowance {k} must have exactly figure, near and why: {allowance!r}")
             continue
         figure, near, why = (str(allowance[key] or "").strip() for key in ("figure", "near", "why"))
-        if not (figure and near and why):
-            problems.append(f"{name}: allowance {k} ({figure!r}) needs a figure, a near and a why")
+        if not (figure and near and len(why.split()) >= 3):
+            problems.append(f"{name}: allowance {k} ({figure!r}) needs a figure, a near and a why "
+                            "(a reason of three words or more)")
             continue
         hits = set()
         for index, f in enumerate(found):
@@ -299,8 +301,8 @@ def py_problems(name, source):
         if not match:
             continue
         line = token.start[0]
-        if not match["why"]:
-            problems.append(f"{name}:{line}: `# typed:` needs its reason after ` -- `")
+        if len((match["why"] or "").split()) < 3:
+            problems.append(f"{name}:{line}: `# typed:` needs its reason (three words or more) after ` -- `")
         allowed[line] = Counter(f.casefold() for f in match["figures"].split())
         here = Counter(f.casefold() for f, _ in found.get(line, []))
         for figure, count in allowed[line].items():
@@ -409,7 +411,7 @@ def test_a_stale_allowance_fails():
 
 
 def test_an_allowance_matching_two_occurrences_fails():
-    page = ("---\ntyped:\n  - figure: seven\n    near: seven\n    why: an example\n---\n"
+    page = ("---\ntyped:\n  - figure: seven\n    near: seven\n    why: an example of seven\n---\n"
             "Its seven heads.\nAnd seven more.\n")
     problems = page_problems("page.md", page)
     assert problems[0] == ("page.md: allowance 1 (figure 'seven', near 'seven') covers 2 occurrences "
@@ -468,10 +470,12 @@ def test_a_quiz_text_in_a_py_file_is_audited():
 
 
 def test_a_py_allowance_must_match_its_line():
-    source = 'A = "Twice the rate and 1000 steps."  # typed: 1000 1000 twice -- the example\nB = "b c"  # typed: 7 -- stale\n'
+    source = ('A = "Twice the rate and 1000 steps."  # typed: 1000 1000 twice -- the worked example\n'
+              'B = "b c"  # typed: 7 -- a stale allowance\nC = "7 heads"  # typed: 7 -- why\n')
     assert py_problems("x.py", source) == [
         "x.py:1: `# typed:` lists '1000' 2 time(s), but the strings ending on this line have it 1 time(s)",
-        "x.py:2: `# typed:` lists '7' 1 time(s), but the strings ending on this line have it 0 time(s)"]
+        "x.py:2: `# typed:` lists '7' 1 time(s), but the strings ending on this line have it 0 time(s)",
+        "x.py:3: `# typed:` needs its reason (three words or more) after ` -- `"]
 
 
 if __name__ == "__main__":  # every finding of the repository, file by file
