@@ -33,13 +33,14 @@ def break_stop(code):
     drawn = [sample_ids(rng) for _ in range(3)]
     if all(len(ids) == block_size for ids in drawn):
         inner = sum(ids.count(bos) for ids in drawn)
-        results.append((True, f"Every one of 3 names now runs to block_size, {block_size} tokens, with "
-                        f"{inner} BOS tokens drawn inside them: the model did say 'finished', and "
-                        "nobody listened. decode() drops those BOS, so names run into each other."))
+        results.append((True, f"Every one of {len(drawn)} names now runs to block_size, {block_size} "
+                        f"tokens, with {inner} BOS tokens drawn inside them: the model did say "
+                        "'finished', and nobody listened. decode() drops those BOS, so names run "
+                        "into each other."))
     else:
         lengths = [len(ids) for ids in drawn]
-        results.append((False, f"The 3 names drawn have {lengths} tokens: they still stop at BOS. "
-                        "Which line ends a name?"))
+        results.append((False, f"The {len(drawn)} names drawn have {lengths} tokens: they still stop "
+                        "at BOS. Which line ends a name?"))
     results.append(check_answer(
         run, "length", str(block_size),
         f"Right: {block_size} tokens, block_size, the only limit left.",
@@ -56,31 +57,34 @@ def extend_top_k(code):
     if not run.ok or top_k_weights is None:
         return results + [(False, "Keep the function top_k_weights(weights, k): the check calls it.")]
     rng = random.Random(6)
-    for trial in range(4):
-        weights = [rng.random() for _ in range(8)]
-        k = trial + 1 if trial < 3 else 8
-        kept = sorted(range(8), key=lambda i: weights[i], reverse=True)[:k]
+    size, ks = 8, (1, 2, 3, 8)  # every k from the sharpest to keeping all of them
+    for k in ks:
+        weights = [rng.random() for _ in range(size)]
+        kept = sorted(range(size), key=lambda i: weights[i], reverse=True)[:k]
         total = sum(weights[i] for i in kept)
-        want = [weights[i] / total if i in kept else 0.0 for i in range(8)]
+        want = [weights[i] / total if i in kept else 0.0 for i in range(size)]
         got = list(top_k_weights(list(weights), k))
-        if len(got) != 8 or not all(math.isclose(g, w, abs_tol=1e-12) for g, w in zip(got, want)):
+        if len(got) != size or not all(math.isclose(g, w, abs_tol=1e-12) for g, w in zip(got, want)):
             results.append((False, f"For k = {k} the weights to sample from should be {[round(w, 3) for w in want]}, "
-                            f"not {[round(g, 3) for g in got]}: the k largest, rescaled to sum to 1, "
-                            "zero elsewhere."))
+                            f"not {[round(g, 3) for g in got]}: the k largest, rescaled to sum to {sum(want):g}, "
+                            "and nothing elsewhere."))
             return results
-    results.append((True, "For k = 1, 2, 3 and 8 on random weights, it keeps exactly the k largest, "
-                    "rescaled to sum to 1."))
-    # The distribution it samples from, by sampling: 20000 draws with k = 2.
-    weights = top_k_weights([0.5, 0.3, 0.15, 0.05], 2)
-    draws = Counter(random.Random(7).choices(range(4), weights=weights, k=20000))
-    shares = [draws[i] / 20000 for i in range(4)]
-    if draws[2] or draws[3] or not all(abs(s - w) < 0.02 for s, w in zip(shares, [0.625, 0.375, 0, 0])):
-        results.append((False, f"Sampling 20000 tokens from [0.5, 0.3, 0.15, 0.05] with k = 2 gave the shares "
-                        f"{shares}, not about 0.625 and 0.375 and nothing else."))
+    results.append((True, f"For k = {', '.join(map(str, ks))} on random weights, it keeps exactly the k "
+                    "largest, rescaled to sum to one."))
+    # The distribution it samples from, by sampling, with k = 2.
+    given, k, num = [0.5, 0.3, 0.15, 0.05], 2, 20000
+    expected = [w / sum(given[:k]) if i < k else 0 for i, w in enumerate(given)]
+    weights = top_k_weights(given, k)
+    draws = Counter(random.Random(7).choices(range(len(given)), weights=weights, k=num))
+    shares = [draws[i] / num for i in range(len(given))]
+    dropped = sum(draws[i] for i in range(k, len(given)))
+    if dropped or not all(abs(s - w) < 0.02 for s, w in zip(shares, expected)):
+        results.append((False, f"Sampling {num} tokens from {given} with k = {k} gave the shares "
+                        f"{shares}, not about {expected[:k]} and nothing else."))
     else:
-        results.append((True, f"Sampling 20000 tokens with k = 2 from [0.5, 0.3, 0.15, 0.05]: the shares "
-                        f"{shares[0]:.3f} and {shares[1]:.3f} (about 5/8 and 3/8), and not one draw of the "
-                        "two unlikely tokens."))
+        results.append((True, f"Sampling {num} tokens with k = {k} from {given}: the shares "
+                        f"{shares[0]:.3f} and {shares[1]:.3f} (about {expected[0]:g} and {expected[1]:g}), "
+                        f"and not one draw of the other {len(given) - k} tokens."))
     return results
 
 
@@ -113,14 +117,14 @@ QUIZ = [
     {
         "question": "What temperature does microgpt sample with by default?",
         "answer": _default_temperature,
-        "explanation": "sample() divides every score by {answer} before softmax: below 1, the likely "
+        "explanation": "sample() divides every score by {answer} before softmax: below 1, the likely "  # typed: 1 -- the temperature that leaves the probabilities as learned
                        "letters get likelier.",
     },
     {
-        "question": f"At temperature 1 one token is {ODDS} times as likely as another. How many "
+        "question": f"At temperature 1 one token is {ODDS} times as likely as another. How many "  # typed: 1 -- the temperature that leaves the probabilities as learned
                     f"times as likely is it at temperature {LOW_T}?",
         "answer": _odds_at_temperature,
-        "explanation": "Dividing the scores by {t} doubles them, which squares the ratio of the two "
+        "explanation": "Dividing the scores by {t} doubles them, which squares the ratio of the "
                        "probabilities: {odds} times becomes {answer} times.",
         "values": lambda: {"t": LOW_T, "odds": ODDS},
     },
@@ -130,7 +134,7 @@ QUIZ = [
         "explanation": "The loop stops at block_size positions ({answer}) even if BOS never comes.",
     },
     {
-        "question": "As the temperature goes towards 0, sampling becomes...",
+        "question": "As the temperature goes towards 0, sampling becomes...",  # typed: 0 -- the limit the question is about
         "choices": ["always the most likely token", "a uniform choice", "more random"],
         "answer": lambda: "always the most likely token",
         "explanation": "Dividing by a tiny temperature makes the largest score dwarf the others, so "
