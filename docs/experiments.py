@@ -13,22 +13,27 @@
 # %% [markdown]
 # # Experiments
 #
-# The five acts explain one run of microgpt. This page changes the knobs and runs it again:
-# the temperature, the width of the model, the length of training, and the data itself.
+# The acts explain one run of microgpt. This page changes the knobs and runs it again:
+# the **temperature** (how boldly names are drawn, [Act 5](../act-5-voice/#temperature)), the width of the model, the length of training, and the data itself.
 # It is a Jupyter notebook, executed from top to bottom every time the site is built, so each
 # number and figure below is what the code printed on that build. The source is
 # `docs/experiments.py` in the repository, a plain Python file in jupytext's "percent" format:
-# open it in Jupyter (with jupytext installed) or run it with `python docs/experiments.py`.
+# open it in Jupyter (with jupytext installed). Run as a plain script
+# (`python docs/experiments.py`), it prints every table but cannot show the figures.
 #
 # Training uses the [vectorized engine](../efficiency/): the same numbers as the scalar `Value`
 # engine, far faster (the efficiency page measures by how much), so each run below takes
 # seconds instead of minutes. The tables leave out how many seconds: that depends on the
-# machine that built this page, and nothing else printed here does.
+# machine that built this page. The **losses** (the model's average error on names), as printed, are very likely the same
+# on any machine, but not certainly: which sums of the vectorized engine round differently
+# depends on the processor and the NumPy build ([the efficiency page](../efficiency/#gradients)).
 #
-# One run proves little: another seed draws other initial weights and another order of names,
+# One run proves little: another **seed** (the number that fixes every random draw) draws other
+# initial **weights** (the numbers the model learns) and another order of names,
 # and the loss moves with them. So the width and the length of training are each
-# tried on three seeds, and every table gives the mean over the seeds with their lowest and
-# highest value. A difference smaller than that spread is not a result.
+# tried on several seeds, and their tables give the mean over the seeds with their lowest and
+# highest value. A difference smaller than that spread is not a result. The temperature table
+# and the spelled-out numbers use one run each.
 
 # %%
 import io
@@ -101,13 +106,18 @@ def show(fig, description):
 # ## A training run in one function
 #
 # This is what `microgpt train --engine vectorized` does, in a few lines: shuffle with the
-# seeded stream, build the tokenizer, draw the initial weights from the same stream, then one
-# Adam step per document. It also keeps 1,000 names aside that training never sees, so that we
-# can ask how well the model does on names it has *not* memorised: the held-out loss.
+# seeded stream, build the **tokenizer** (letters to ids), draw the initial weights from the same
+# stream, then one **Adam** step (the package's rule for moving the weights) per **document** (here,
+# a name). It also keeps the last names of the shuffled list aside (the count is
+# printed below), which training never sees, so that we can ask how well the model does on names
+# it has never met: the **held-out loss**, the average loss on those names.
 
 
 # %%
-def train_run(docs, config=GPTConfig(), steps=1000, seed=42, held_out=1000):
+HELD_OUT = 1000  # names kept out of training, scored after it
+
+
+def train_run(docs, config=GPTConfig(), steps=1000, seed=42, held_out=HELD_OUT):
     """Train on all but the last `held_out` shuffled documents; return what the experiments need."""
     rng = random.Random(seed)
     docs = list(docs)
@@ -177,16 +187,18 @@ def plot_losses(runs, window):
 
 
 names = load_docs(default_data_path())
-print(f"{len(names)} names; a thousand of them held out of training")
+print(f"{len(names)} names; {HELD_OUT:,} of them held out of training")
 
 # %% [markdown]
 # ## 1. Temperature: from timid to wild
 #
-# The trained model of the five acts (the reference checkpoint, `docs/checkpoints/names-1000.json`)
-# generates 200 names at each temperature. Three measurements per temperature: how many of the
-# generated names are real names from the dataset, how many are distinct, and their mean length.
-# A low temperature plays safe and repeats itself; a high one invents freely, and the inventions
-# stop looking like names.
+# The trained model of the acts (the reference **checkpoint**, the saved run,
+# `docs/checkpoints/names-1000.json`) generates a **batch** of names, a set drawn together, at each
+# temperature (the plot's axis says how many). For each
+# temperature: how many of the generated names are real names of the data file, how many are
+# distinct, and their mean length. A real name here need not be one the model trained on: it
+# saw only the first names of the shuffled list ([Act 5](../act-5-voice/#real-names) explains why
+# it writes real names all the same).
 
 # %%
 ckpt = load_checkpoint("docs/checkpoints/names-1000.json")
@@ -196,10 +208,11 @@ ref_P, _, _ = vectorized.pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
 known = set(names)
 
 temperatures = [0.1, 0.3, 0.5, 0.7, 1.0, 1.3, 1.6, 2.0]
+BATCH = 200  # names drawn at each temperature
 rows = []
 for t in temperatures:
     rng = random.Random(0)
-    batch = [vectorized.sample(ref_P, ref_config, ref_tokenizer, rng, t) for _ in range(200)]
+    batch = [vectorized.sample(ref_P, ref_config, ref_tokenizer, rng, t) for _ in range(BATCH)]
     rows.append((t, sum(b in known for b in batch) / len(batch), len(set(batch)) / len(batch),
                  statistics.mean(len(b) for b in batch), batch[:6]))
 
@@ -212,12 +225,13 @@ fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(temperatures, [r[1] for r in rows], marker="o", label="real names", color=ACCENT)
 ax.plot(temperatures, [r[2] for r in rows], marker="s", label="distinct", color=SECOND, linestyle="--")
 ax.set_xlabel("temperature")
-ax.set_ylabel("share of 200 samples")
+ax.set_ylabel(f"share of {BATCH} samples")
 ax.legend(frameon=False)
-ax.set_title("Low temperature copies, high temperature invents")
 best = max(rows, key=lambda r: r[1])
-show(fig, "Line chart: low temperature copies, high temperature invents. Against the temperature, "
-          f"from {temperatures[0]} to {temperatures[-1]}, the share of 200 samples that are real "
+title = f"Real names peak at T = {best[0]}; distinct names rise to {rows[-1][2]:.0%}"
+ax.set_title(title)
+show(fig, f"Line chart: {title}. Against the temperature, "
+          f"from {temperatures[0]} to {temperatures[-1]}, the share of {BATCH} samples that are real "
           f"names goes from {rows[0][1]:.0%}, up to {best[1]:.0%} at {best[0]}, down to "
           f"{rows[-1][1]:.0%}; the share that are distinct goes from {rows[0][2]:.0%} to "
           f"{rows[-1][2]:.0%}.")
@@ -225,9 +239,10 @@ show(fig, "Line chart: low temperature copies, high temperature invents. Against
 # %% [markdown]
 # ## 2. A wider model
 #
-# `n_embd` is the width: how many numbers describe a token at each position. Doubling it roughly
-# quadruples most matrices, so the parameter count grows fast. With only 1,000 steps (1,000
-# names seen once each), does the bigger model learn more?
+# `n_embd` is the width: how many numbers describe a **token** (a letter) at each position.
+# Doubling it roughly quadruples most matrices, so the **parameter** count (the number of weights)
+# grows fast. With the default run's length
+# (one name per step, each name seen once), does the bigger model learn more?
 
 # %%
 widths = [8, 16, 32, 64]
@@ -248,10 +263,10 @@ for a, b in zip(widths, widths[1:]):
 
 # %% [markdown]
 # Read the last lines first: they say, for each doubling of the width, how much the held-out
-# loss moved on average and whether that is more than the seeds alone move it. In 1,000 steps
-# a model sees 1,000 names, each once, and a wider model has more weights to set from the same
+# loss moved on average and whether that is more than the seeds alone move it. In a run this
+# short a model sees each name once, and a wider model has more weights to set from the same
 # few examples: width is not sure to pay before the data has been seen enough to fill it.
-# The curves below are the seed-42 runs.
+# The curves below are the runs of the package's default seed.
 
 # %%
 seed_42 = {f"n_embd {w} ({runs[0]['num_params']:,} params)": runs[0] for w, runs in wide.items()}
@@ -260,8 +275,8 @@ plot_losses(seed_42, window=100)
 # %% [markdown]
 # ## 3. Longer training
 #
-# The default run stops after 1,000 steps, and its learning rate falls in a straight line over
-# them (at the last step it is a thousandth of where it started).
+# The default run stops after its last step, and its **learning rate**, the step size, falls in a straight line
+# over the steps (at the last step it is the first step's rate divided by the number of steps).
 # Here the same default model trains for longer (the decay stretches to the new length). The
 # held-out loss says whether the extra steps teach the model about names in general or only
 # about the names it saw.
@@ -285,12 +300,16 @@ for a, b in zip(lengths, lengths[1:]):
     held_out = [[run["test_loss"] for run in longer[s]] for s in (a, b)]
     compare(f"{a:,} -> {b:,} steps", *held_out)
 num_train, most = len(longer[lengths[-1]][0]["train_docs"]), lengths[-1]
+assert most < num_train, "the text below says no run gets through the training names once"
 print(f"{most:,} steps visit {min(most, num_train) / num_train:.0%} "
       f"of the {num_train:,} training names")
 
 # %% [markdown]
-# The "gap" column is the held-out loss minus the training loss. A model that only memorised
-# the names it saw would score well on them and badly on the others: a large positive gap.
+# The "gap" column is the held-out loss minus the training loss. It cannot show memorising here:
+# the training loss of a step is measured on its name just *before* the model learns from it,
+# and no run gets through the training names even once (the last line above), so both columns
+# are losses on names the model had not yet seen. The gap only says whether the training names
+# and the held-out ones are equally hard; memorising would show once names come round again.
 # The comparison lines say whether each longer run is better on names it never saw, by more
 # than a change of seed would explain. The last line above says how far the longest run gets
 # through the training names: one name per step, each seen at most once until the list is used
@@ -308,10 +327,10 @@ print(", ".join(vectorized.sample(run["P"], run["config"], run["tokenizer"], rng
 # ## 4. Another world: numbers spelled out in English
 #
 # Nothing in microgpt knows about names. Give it any list of short documents and it learns
-# their spelling. This dataset is made right here by code: every whole number from 1 to 999
-# written in English words, with spaces ("three hundred forty two"). Unlike names, it has a
+# their spelling. This dataset is made right here by code: every whole number that
+# `number_words` below can spell, written in English words, with spaces. Unlike names, it has a
 # strict grammar, so we can *check* what the model writes: is each sample a correctly spelled
-# number from 1 to 999?
+# number of that list?
 
 # %%
 ONES = "one two three four five six seven eight nine".split()
