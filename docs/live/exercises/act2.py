@@ -26,20 +26,22 @@ def break_accumulate(code):
     # A graph where every Value is used once: x*y + z. Its gradients are right either way.
     x, y, z = Value(2.0), Value(-4.0), Value(5.0)
     backward(x * y + z)
-    if (x.grad, y.grad, z.grad) == (-4.0, 2.0, 1):
-        results.append((True, "On x*y + z, where each input is used once, the gradients are still "
-                        "right (-4, 2, 1): one path each, nothing to add up."))
+    right = (y.data, x.data, 1)  # d/dx = y, d/dy = x, d/dz = 1
+    if (x.grad, y.grad, z.grad) == right:
+        results.append((True, f"On x*y + z, where each input is used once, the gradients are still "
+                        f"right {right}: one path each, nothing to add up."))
     else:
-        results.append((False, f"On x*y + z the gradients should be (-4, 2, 1) but are "
+        results.append((False, f"On x*y + z the gradients should be {right} but are "
                         f"({x.grad}, {y.grad}, {z.grad}): break only the accumulation, not the rest."))
-    a = Value(3.0)
+    a, reference = Value(3.0), Value(3.0)
     backward(a * a + a)
-    if a.grad == 7.0:
-        results.append((False, "On a*a + a, a.grad is still 7.0, the right answer: backward() is "
+    (reference * reference + reference).backward()  # the package's own backward(), unbroken
+    if a.grad == reference.grad:
+        results.append((False, f"On a*a + a, a.grad is still {a.grad}, the right answer: backward() is "
                         "not broken yet. Change the one line that passes a gradient on."))
     else:
-        results.append((True, f"On a*a + a, a.grad is now {a.grad} instead of 7.0: the three uses "
-                        "of a each sent a share, and only the last one was kept."))
+        results.append((True, f"On a*a + a, a.grad is now {a.grad} instead of {reference.grad}: every use "
+                        "of a sent a share, and only the last one was kept."))
     results.append(check_answer(
         run, "wrong", "reused",
         "Right: only a Value used more than once is wrong; the model reuses its weights at every "
@@ -48,7 +50,12 @@ def break_accumulate(code):
     return results
 
 
-def finite_difference(f, x, h=1e-6):
+NUDGE = 1e-6  # the nudge of the finite-difference check, each way
+LOW, HIGH = -3, 3  # where the random inputs of the tanh check are drawn
+FACTOR = 3  # the check multiplies tanh(a) by this, so the chain rule is used too
+
+
+def finite_difference(f, x, h=NUDGE):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
@@ -61,23 +68,23 @@ def extend_tanh(code):
     if not run.ok or tanh is None:
         return results + [(False, "Keep the function tanh(a): the check calls it.")]
     rng = random.Random(2)
-    inputs = [rng.uniform(-3, 3) for _ in range(6)]
+    inputs = [rng.uniform(LOW, HIGH) for _ in range(6)]
     for x in inputs:
         got = tanh(Value(x))
         if not isinstance(got, Value) or not math.isclose(got.data, math.tanh(x), abs_tol=1e-12):
             results.append((False, f"tanh(Value({x:.3f})) should be a Value holding {math.tanh(x):.6f}."))
             return results
-    results.append((True, f"The forward value is right at {len(inputs)} random inputs in [-3, 3]."))
+    results.append((True, f"The forward value is right at {len(inputs)} random inputs in [{LOW}, {HIGH}]."))
     for x in inputs:
         a = Value(x)
-        out = tanh(a) * 3  # through one more operation, so the chain rule is used too
+        out = tanh(a) * FACTOR  # through one more operation, so the chain rule is used too
         out.backward()
-        numeric = finite_difference(lambda t: 3 * math.tanh(t), x)
+        numeric = finite_difference(lambda t: FACTOR * math.tanh(t), x)
         if not math.isclose(a.grad, numeric, rel_tol=1e-5, abs_tol=1e-7):
-            results.append((False, f"At a = {x:.3f} the gradient of 3*tanh(a) is {a.grad}, but nudging a "
-                            f"by ±1e-6 says {numeric:.6f}. Check the local gradient."))
+            results.append((False, f"At a = {x:.3f} the gradient of {FACTOR}*tanh(a) is {a.grad}, but nudging a "
+                            f"by ±{NUDGE} says {numeric:.6f}. Check the local gradient."))
             return results
-    results.append((True, "Its gradient agrees with finite differences (nudging a by ±1e-6) at every "
+    results.append((True, f"Its gradient agrees with finite differences (nudging a by ±{NUDGE}) at every "
                     "one of those inputs, through a multiplication after it as well."))
     return results
 
@@ -91,20 +98,24 @@ EXERCISES = {
 
 # --- The quiz ------------------------------------------------------------------------------
 
+A, B = 2.0, 3.0  # the inputs of the worked example, a and b
+POWER_BASE, POWER = 4.0, -1  # the last question's a and exponent
+
+
 def _grad_of_product():
-    a, b = Value(2.0), Value(3.0)
+    a, b = Value(A), Value(B)
     (a * b).backward()
     return a.grad
 
 
 def _grad_of_worked_example():
-    a, b = Value(2.0), Value(3.0)
+    a, b = Value(A), Value(B)
     (a * b + a).backward()
     return a.grad
 
 
 def _grad_after_two_backwards():
-    a, b = Value(2.0), Value(3.0)
+    a, b = Value(A), Value(B)
     out = a * b
     out.backward()
     out.backward()
@@ -112,27 +123,29 @@ def _grad_after_two_backwards():
 
 
 def _pow_local_grad():
-    a = Value(4.0)
-    (a**-1).backward()
+    a = Value(POWER_BASE)
+    (a**POWER).backward()
     return a.grad
 
 
 QUIZ = [
     {
-        "question": "a = Value(2.0), b = Value(3.0), then (a * b).backward(). What is a.grad?",
+        "question": f"a = Value({A}), b = Value({B}), then (a * b).backward(). What is a.grad?",
         "answer": _grad_of_product,
         "explanation": "The local gradient of a*b towards a is b, here {answer}: a's share in the "
                        "product grows with b.",
     },
     {
-        "question": "The worked example: L = a*b + a with a = 2, b = 3. What is a.grad after "
+        "question": f"The worked example: L = a*b + a with a = {A:g}, b = {B:g}. What is a.grad after "
                     "L.backward()?",
         "answer": _grad_of_worked_example,
-        "explanation": "a reaches L by two paths, through a*b (worth b = 3) and directly (worth 1); "
-                       "+= adds them: {answer}.",
+        "explanation": "a reaches L by both paths, through a*b (worth b = {b}) and directly (worth "
+                       "one); += adds them: {answer}.",
+        "values": lambda: {"b": f"{B:g}"},
     },
     {
-        "question": "out = a * b with a = 2, b = 3; out.backward() is called twice. What is a.grad?",
+        "question": f"out = a * b with a = {A:g}, b = {B:g}; out.backward() is called a second time. "
+                    "What is a.grad?",
         "answer": _grad_after_two_backwards,
         "explanation": "backward() adds to .grad and nothing zeroes it in between, so the second "
                        "call adds b once more: {answer}. That is why training zeroes every gradient "
@@ -148,9 +161,10 @@ QUIZ = [
                        "every node computed from it has sent its share: the reversed topological order.",
     },
     {
-        "question": "a = Value(4.0); (a ** -1).backward(). What is a.grad?",
+        "question": f"a = Value({POWER_BASE}); (a ** {POWER}).backward(). What is a.grad?",
         "answer": _pow_local_grad,
-        "explanation": "d(a**k)/da = k * a**(k-1), so -1 * 4**-2 = {answer}: division in Value is "
-                       "built from this power.",
+        "explanation": "d(a**k)/da = k * a**(k-1), so {k} * {a}**({k_minus_one}) = {answer}: division "
+                       "in Value is built from this power.",
+        "values": lambda: {"k": POWER, "a": f"{POWER_BASE:g}", "k_minus_one": POWER - 1},
     },
 ]
