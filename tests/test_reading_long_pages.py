@@ -179,3 +179,17 @@ def test_hot_names_run_longer(ckpt):
     cold, hot = names["temperature 0.5"], names["temperature 1.5"]
     assert len(hot[0]) == ckpt["config"]["block_size"]
     assert statistics.mean(map(len, cold)) < statistics.mean(map(len, hot))
+
+
+def test_the_mlp_holds_most_of_a_layer():
+    says("source/model.md", "Most of each layer's weights live here (the MLP matrices, `4 * n_embd` by "
+         "`n_embd` each, have more entries together than the `n_embd` by `n_embd` attention matrices")
+    block = next(b for b in output_blocks("source/model.md") if "layer0.mlp_fc1" in b)
+    sizes = {}
+    for line in block.splitlines():
+        if " x " in line:  # "name   rows x cols"; the last line is the total
+            name, rows, _, cols = line.split()
+            sizes[name] = int(rows) * int(cols)
+    mlp = sum(n for name, n in sizes.items() if ".mlp_" in name)
+    attention = sum(n for name, n in sizes.items() if ".attn_" in name)
+    assert mlp > attention
