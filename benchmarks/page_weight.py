@@ -6,19 +6,22 @@
 The site is served on 127.0.0.1 the way a static host such as GitHub Pages serves it:
 HTML, CSS, JavaScript, JSON and SVG gzip-compressed. Each page of the sitemap is opened in
 headless Chromium (/usr/bin/chromium) in a fresh context, so with an empty cache, and
-measured once its diagrams, maths and images are drawn:
+measured once its diagrams (SVG the build inlined), maths and images are drawn:
 
 - requests and bytes: the navigation entry and every resource entry of the Resource Timing
   API; "transfer" is what came over the wire (transferSize: compressed bodies plus
   headers), "decoded" what the browser unpacked (decodedBodySize);
 - time: first contentful paint, the load event, and "rendered", the moment diagrams,
   maths and images were all drawn (all three from the start of the navigation);
-- what it loaded: mermaid (vendor/mermaid/), KaTeX (vendor/katex/), and the notebook
-  styles that mkdocs-jupyter writes inline into a notebook page.
+- what it loaded: KaTeX (vendor/katex/), the notebook styles that mkdocs-jupyter writes
+  inline into a notebook page, and Pyodide (vendor/pyodide/), counted from every request
+  of the page and of any worker it starts, since Pyodide runs in a Web Worker whose
+  requests the page's Resource Timing does not list.
 
-Then it checks that each heavy asset is loaded exactly where it is needed: mermaid on the
-pages with a diagram, KaTeX on pages with maths, notebook styles on notebook pages; and
-lists any page where that is not so. Requests to any other site are blocked and reported.
+Then it checks that each heavy asset is loaded exactly where it is needed: KaTeX on pages
+with maths, notebook styles on notebook pages, and Pyodide on no page, as nobody has
+pressed Run; and lists any page where that is not so. Requests to any other site are
+blocked and reported.
 Writes benchmarks/results/page_weight.json and prints the table. Under a minute on 2 cores.
 """
 
@@ -40,7 +43,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from site_fixtures import (  # noqa: E402  building, serving and reading the site, shared with the tests
     LOAD_LAZY_IMAGES,
-    OPEN_SHADOW_ROOTS,
     RENDER_STATE,
     RENDERED,
     QuietHandler,
@@ -95,7 +97,6 @@ MEASURE = """() => {
     decoded: entries.reduce((sum, e) => sum + e.decodedBodySize, 0),
     fcp_ms: paint ? Math.round(paint.startTime) : null,
     load_ms: Math.round(navigation.loadEventEnd),
-    mermaid_bytes: resources.filter(e => e.name.includes("/vendor/mermaid/")).reduce((s, e) => s + e.transferSize, 0),
     katex_bytes: resources.filter(e => e.name.includes("/vendor/katex/")).reduce((s, e) => s + e.transferSize, 0),
     notebook_css_chars: notebookStyles.reduce((sum, text) => sum + text.length, 0),
   }
@@ -104,14 +105,19 @@ MEASURE = """() => {
 
 def measure_page(browser, site, url):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.add_init_script(OPEN_SHADOW_ROOTS)
     blocked = []
+    pyodide_sizes = []  # body bytes of each Pyodide file fetched
 
     def block(route):
         blocked.append(route.request.url)
         route.abort("blockedbyclient")
 
+    def note_pyodide(request):  # the context hears a worker's requests too
+        if "/vendor/pyodide/" in request.url:
+            pyodide_sizes.append(request.sizes()["responseBodySize"])
+
     context.route(re.compile(rf"^(?!{re.escape(site.url)}|data:|blob:)"), block)
+    context.on("requestfinished", note_pyodide)
     page = context.new_page()
     facts = site.facts(url)
     try:
@@ -130,6 +136,7 @@ def measure_page(browser, site, url):
     return {
         "page": "/" + url,
         **measured,
+        "pyodide_bytes": sum(pyodide_sizes),
         "rendered_ms": rendered_ms,
         "diagrams": facts.diagrams,
         "formulas": state["formulas"],
@@ -142,9 +149,9 @@ def misplaced_assets(row):
     """What this page loads without needing it, or needs without loading it."""
     problems = []
     for asset, loaded, needed in [
-        ("mermaid", row["mermaid_bytes"] > 0, row["diagrams"] > 0),
         ("KaTeX", row["katex_bytes"] > 0, row["formulas"] > 0),
         ("notebook styles", row["notebook_css_chars"] > 0, row["notebook"]),
+        ("Pyodide", row["pyodide_bytes"] > 0, False),  # only once the reader presses Run
     ]:
         if loaded and not needed:
             problems.append(f"{row['page']}: loads {asset} but does not need it")
@@ -166,7 +173,7 @@ def print_table(rows):
     print("-" * len(header))
     for row in rows:
         loads = [name for name, on in [
-            ("mermaid", row["mermaid_bytes"]), ("katex", row["katex_bytes"]), ("notebook-css", row["notebook_css_chars"])
+            ("katex", row["katex_bytes"]), ("notebook-css", row["notebook_css_chars"]), ("pyodide", row["pyodide_bytes"])
         ] if on]
         print(
             f"{row['page']:<28} {row['requests']:>4} {kb(row['transfer']):>12} {kb(row['decoded']):>11} "
@@ -216,6 +223,7 @@ def main(argv=None):
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(), "chromium": version},
         "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (as GitHub Pages serves), fresh browser context per page",
         "units": {"transfer": "bytes over the wire incl. headers", "encoded": "body bytes as sent", "decoded": "body bytes unpacked",
+                  "pyodide_bytes": "body bytes as sent, for the page and its workers",
                   "*_ms": "milliseconds from the start of navigation"},
         "pages": rows,
         "misplaced_assets": problems,
