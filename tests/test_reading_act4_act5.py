@@ -102,6 +102,15 @@ def test_act4_running_mean_drops_below_the_blind_guess_at_once_and_stays():
     assert above == list(range(len(above))) and len(above) <= len(losses) // 100, above
 
 
+def test_act4_the_trained_model_is_far_less_surprised_than_at_the_start():
+    claim(ACT4, r"After \{\{ num_steps \}\} steps the model is far less surprised by real names than "
+                r"it was at the start")
+    losses = reference()[0]["losses"]
+    first, last = sum(losses[:100]) / 100, sum(losses[-100:]) / 100
+    # 'far less': the last hundred steps average well below both the start and the blind guess
+    assert last < first - 0.25 and last < losses[0] - 0.5, (losses[0], first, last)
+
+
 def test_act4_longest_name_just_fits_the_block_size():
     claim(ACT4, r"The longest bundled name has \{\{ name_len_max \}\} letters: with a `BOS` at each "
                 r"end, that is \{\{ block_size \}\} predictions, exactly the block size")
