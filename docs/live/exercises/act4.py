@@ -12,7 +12,7 @@ def predict_blind(code):
     from exercises import check_prediction
 
     probs = softmax([Value(0.0) for _ in range(27)])
-    return check_prediction(code, str(round(-probs[4].log().data, 3)))
+    return check_prediction(code, str(round(-probs[4].log().data, 4)))  # 4 places, as the page shows ln 27
 
 
 def break_zero_grad(code):

@@ -12,7 +12,7 @@ from microgpt.model import softmax
 logits = [Value(0.0) for _ in range(27)]
 probs = softmax(logits)
 loss = -probs[4].log()  # the right next letter is e, id 4
-print(round(loss.data, 3))
+print(round(loss.data, 4))  # as the page prints ln 27
 
 # What does the line above print? Type it between the quotes, then press Check.
 prediction = ""
@@ -26,10 +26,10 @@ from microgpt.model import softmax
 logits = [Value(0.0) for _ in range(27)]
 probs = softmax(logits)
 loss = -probs[4].log()  # the right next letter is e, id 4
-print(round(loss.data, 3))
+print(round(loss.data, 4))  # as the page prints ln 27
 
 # Every token gets 1/27, and -ln(1/27) = ln 27: whichever letter is right.
-prediction = "3.296"
+prediction = "3.2958"
 # --8<-- [end:predict_blind_solution]
 
 # --8<-- [start:break_zero_grad_starter]
