@@ -185,9 +185,10 @@ def attention_heatmap(model, width, font):
 VOWELS = "aeiou"
 
 
-def embedding_map(model, width, font):
-    """Every token's row of the trained wte (n_embd numbers), projected onto the two
-    directions along which the rows differ most (principal component analysis)."""
+def embedding_coordinates(model):
+    """(labels, xy, share): every token's row of the trained wte (n_embd numbers), projected
+    onto the two directions along which the rows differ most (principal component analysis),
+    and how much of the rows' spread each direction holds."""
     ckpt, _, tokenizer = model
     labels = [*tokenizer.chars, "BOS"]
     wte = np.array(ckpt["weights"]["wte"])  # (vocab_size, n_embd)
@@ -203,6 +204,12 @@ def embedding_map(model, width, font):
     if xy[np.argmax(abs(xy[:, 1])), 1] < 0:
         xy[:, 1] = -xy[:, 1]
     share = spread**2 / (spread**2).sum()  # how much of the rows' spread each axis holds
+    return labels, xy, share
+
+
+def embedding_map(model, width, font):
+    """The map of embedding_coordinates: vowels in the accent colour, BOS in the second."""
+    labels, xy, share = embedding_coordinates(model)
     fig, ax = plt.subplots(figsize=(width, width * (0.62 if width > 6 else 0.9)))
     for i, label in enumerate(labels):
         colour = ACCENT if label in VOWELS else SECOND if label == "BOS" else INK
@@ -223,7 +230,7 @@ def embedding_map(model, width, font):
     apart = (f"The vowels ({' '.join(VOWELS)}) all lie to the {side} of every other token "
              "along the first direction" if side else
              "The vowels are not apart from the other tokens along the first direction")
-    words = (f"The {len(labels)} rows of wte, {wte.shape[1]} numbers each, seen along the two "
+    words = (f"The {len(labels)} rows of wte, {model[1].n_embd} numbers each, seen along the two "
              f"directions in which they differ most: the first holds {share[0]:.0%} of their "
              f"spread, the second {share[1]:.0%}. {apart}: the vowels' first coordinates run "
              f"from {min(vowel_x):.2f} to {max(vowel_x):.2f}, the others' from "
