@@ -30,6 +30,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from microgpt.checkpoint import running_mean
 from microgpt.data import Tokenizer
 from microgpt.ladder import RUNGS, gpt, mlp, terms
 
@@ -140,21 +141,15 @@ def shapes():
 
 def table(results):
     base = results["rungs"]["bigram"]["held_out_loss"]
-    rows = ["| rung: what it adds | parameters | train loss | held-out loss | against counts | ms a step | samples |",
+    # the held-out loss right after the rung's name: on a phone the table scrolls sideways, and
+    # the column that matters must be in view without scrolling
+    rows = ["| rung: what it adds | held-out loss | against counts | parameters | train loss | ms a step | samples |",
             "|---|--:|--:|--:|--:|--:|---|"]
     for i, (name, r) in enumerate(results["rungs"].items(), 1):
         gap = "baseline" if name == "bigram" else f"{r['held_out_loss'] - base:+.3f}".replace("-", "\u2212")
-        rows.append(f"| {i} `{name}`: {IDEAS[name]} | {rung_fact(r, 'params')} | {rung_fact(r, 'train')} "
-                    f"| **{rung_fact(r, 'held_out')}** | {gap} | {rung_fact(r, 'ms')} | {rung_fact(r, 'names')} |")
+        rows.append(f"| {i} `{name}`: {IDEAS[name]} | **{rung_fact(r, 'held_out')}** | {gap} "
+                    f"| {rung_fact(r, 'params')} | {rung_fact(r, 'train')} | {rung_fact(r, 'ms')} | {rung_fact(r, 'names')} |")
     return "\n".join(rows)
-
-
-def running_mean(xs, window):
-    out, total = [], 0.0
-    for i, x in enumerate(xs):
-        total += x - (xs[i - window] if i >= window else 0.0)
-        out.append(total / min(i + 1, window))
-    return out
 
 
 # One drawing for a wide page and one for a phone, shown by width as the other plots are
