@@ -75,7 +75,7 @@ def test_check_fails_on_the_starter_and_passes_on_the_solution(desktop, act):
         exercise.get_by_role("button", name="Use this solution").click()
         act_of = exercises.all_exercises()[name][0]
         solution = exercises.region(act_of, name.split("-", 1)[1].replace("-", "_") + "_solution")
-        editor = exercise.locator("code[contenteditable]")
+        editor = exercise.locator("[role=textbox]")
         assert editor.evaluate("c => c.textContent").removesuffix("\n") == solution, \
             f"{name}: 'Use this solution' did not put the reference solution in the editor"
         state, text = press_check(desktop, exercise)
@@ -88,7 +88,7 @@ def test_editing_reset_and_ctrl_enter(desktop):
     """The reader's own edit is what gets checked; Reset brings the starter back."""
     desktop.page.goto(desktop.site.url + PAGES["act2"])
     exercise = desktop.page.locator('[data-exercise="act2-predict-reuse"]')
-    editor = exercise.locator("code[contenteditable]")
+    editor = exercise.locator("[role=textbox]")
     starter = editor.evaluate("c => c.textContent")
     editor.evaluate("(c, text) => { c.textContent = text }", starter.replace('prediction = ""', 'prediction = "7"'))
     editor.focus()
@@ -103,6 +103,8 @@ def test_editing_reset_and_ctrl_enter(desktop):
 
 
 def test_quiz_answers_right_and_wrong_by_mouse_and_keyboard(desktop):
+    """A first wrong answer gets a second try (the answer stays hidden); a right one then shows
+    the explanation."""
     desktop.page.goto(desktop.site.url + PAGES["act1"])
     data = quizzes.quiz_data("act1")
     questions = desktop.page.locator("[data-quiz-question]")
@@ -115,20 +117,48 @@ def test_quiz_answers_right_and_wrong_by_mouse_and_keyboard(desktop):
             field = question.get_by_label("Your answer")
             field.fill(str(q["answer"] + 1))
             field.press("Enter")  # the keyboard alone answers a number
-            assert question.get_attribute("data-answered") == "wrong"
+            assert question.get_attribute("data-answered") == "retry"
             field.fill(json.dumps(q["answer"]))
             question.get_by_role("button", name="Check answer").click()
         else:
             wrong = next(c for c in q["choices"] if c != q["answer"])
             question.get_by_role("button", name=wrong, exact=True).click()
-            assert question.get_attribute("data-answered") == "wrong"
-            assert "Not quite" in question.locator(".quiz-feedback").inner_text()
+            assert question.get_attribute("data-answered") == "retry"
+            feedback = question.locator(".quiz-feedback").inner_text()
+            assert "try once more" in feedback and q["answer"] not in feedback, feedback
+            assert explanation.is_hidden()
             right = question.get_by_role("button", name=q["answer"], exact=True)
             right.focus()
             desktop.page.keyboard.press("Enter")  # a choice is a button: Enter picks it
             assert right.get_attribute("aria-pressed") == "true"
         assert question.get_attribute("data-answered") == "right", k
         assert explanation.is_visible() and explanation.inner_text() == q["explanation"]
+    assert_clean(desktop)
+
+
+def test_quiz_shows_the_answer_after_two_wrong_tries_and_reads_numbers_as_the_site_writes_them(desktop):
+    desktop.page.goto(desktop.site.url + PAGES["act3"])
+    data = quizzes.quiz_data("act3")
+    questions = desktop.page.locator("[data-quiz-question]")
+    k, q = next((k, q) for k, q in enumerate(data) if q["choices"] is None)
+    question = questions.nth(k)
+    field = question.get_by_label("Your answer")
+    field.fill("twelve")
+    field.press("Enter")
+    assert "not a number" in question.locator(".quiz-feedback").inner_text()
+    assert question.get_attribute("data-answered") is None, "a text that is not a number uses no try"
+    for _ in range(2):
+        field.fill(str(q["answer"] + 1))
+        field.press("Enter")
+    assert question.get_attribute("data-answered") == "wrong"
+    assert f"the answer is {q['answer']}" in question.locator(".quiz-feedback").inner_text()
+    assert question.locator(".quiz-explanation").is_visible()
+    assert q["answer"] >= 1000, "this test wants a quiz answer with a thousands separator"
+    desktop.page.reload()  # the same answer, written with a thousands separator, on a fresh page
+    question = desktop.page.locator("[data-quiz-question]").nth(k)
+    question.get_by_label("Your answer").fill(f"{int(q['answer']):,}")
+    question.get_by_label("Your answer").press("Enter")
+    assert question.get_attribute("data-answered") == "right"
     assert_clean(desktop)
 
 

@@ -40,11 +40,14 @@ def check(name, code):
 
 def check_report(name, code):
     """What the page shows after Check: the results, and what the reader's code printed."""
-    Run.first = None
-    results = check(name, code)
-    first = Run.first
-    return {"results": results, "printed": first.printed if first else "",
-            "error": first.error if first else None}
+    _runs.clear()
+    try:
+        results = check(name, code)
+        first = _runs[0] if _runs else None
+        return {"results": results, "printed": first.printed if first else "",
+                "error": first.error if first else None}
+    finally:
+        _runs.clear()  # as it was before: the page's worker compares the checks before and after
 
 
 def region(act, name):
@@ -60,24 +63,49 @@ def region(act, name):
 
 # --- Helpers the checks share ------------------------------------------------------------
 
+class Printed(io.TextIOBase):
+    """What the reader's code prints, bounded: the first KEEP characters, then a line that
+    says how many more there were (a print in an endless loop must not fill the memory)."""
+
+    KEEP = 20_000
+
+    def __init__(self):
+        self.parts, self.size, self.more = [], 0, 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        room = self.KEEP - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+        self.more += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self):
+        cut = f"\n... {self.more:,} more characters not shown\n" if self.more else ""
+        return "".join(self.parts) + cut
+
+
+_runs = []  # the Runs of the check under way: the first one's output is shown on the page
+
+
 class Run:
     """The reader's code, run once in a fresh namespace: what it defined, printed and raised."""
 
-    first = None  # the first Run of the check under way: its output is shown on the page
-
     def __init__(self, code):
-        if Run.first is None:
-            Run.first = self
         self.namespace = {"__name__": "__main__"}
-        out = io.StringIO()
+        out = Printed()
         self.error = None
         try:
             with redirect_stdout(out):
                 exec(compile(code, "<your code>", "exec"), self.namespace)
-        except Exception as error:  # the reader's mistake, reported in words
+        except BaseException as error:  # the reader's mistake (SystemExit too), reported in words
             lines = traceback.format_exception_only(type(error), error)
-            self.error = "".join(lines).strip()
+            self.error = "".join(lines).strip() or type(error).__name__
         self.printed = out.getvalue()
+        _runs.append(self)
 
     @property
     def ok(self):
@@ -121,6 +149,8 @@ def check_prediction(code, expected):
     if not run.ok:
         return results
     printed = run.printed.strip()
+    if len(printed) > 200:
+        printed = printed[:200] + "…"
     if same_output(printed, expected):
         results.append((True, f"The code printed {printed}, as the unchanged code does."))
     else:
@@ -135,6 +165,47 @@ def check_prediction(code, expected):
         results.append((False, f"Your prediction {prediction.strip()} is not what the code printed "
                         f"({expected}). Read the lines again: why this number?"))
     return results
+
+
+# --- Numbers the reader types into a quiz ---------------------------------------------------
+# docs/javascripts/exercises.js mirrors these two functions (readNumber, quizRight) for the
+# quizzes, which need no Python; tests/test_quiz_numbers.py holds both to the same cases.
+
+THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+TYPED = re.compile(r"[-+]?(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?")
+
+
+def _normalized(text):
+    """A typed number in Python's spelling, or None: "4,192" and "4 192" are 4192 (thousands),
+    "27,5" is 27.5 (a decimal comma), "−0.5" is -0.5."""
+    text = re.sub(r"[\s_]", "", str(text)).replace("\u2212", "-")
+    if THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    elif text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return text if NUMBER.fullmatch(text) else None
+
+
+def read_number(text):
+    """The number a reader typed, or None if it is not one."""
+    text = _normalized(text)
+    return None if text is None else float(text)
+
+
+def quiz_right(text, answer, tolerance=0):
+    """Is the typed text the answer? Yes if it is within the question's tolerance, or if it is
+    the answer rounded to the digits typed, with at least two significant ones (3.296 or 3.30
+    for 3.2958, not 3). None if the text is not a number."""
+    text = _normalized(text)
+    if text is None:
+        return None
+    value = float(text)
+    if abs(value - answer) <= tolerance + 1e-9 * max(1, abs(answer)):
+        return True
+    whole, fraction, exponent = TYPED.fullmatch(text).groups()
+    digits = len((whole + fraction).lstrip("0"))
+    places = len(fraction) - int(exponent or 0)
+    return digits >= 2 and abs(value - answer) <= 0.5 * 10.0 ** -places * (1 + 1e-9)
 
 
 def check_answer(run, name, expected, right, wrong):

@@ -1,0 +1,85 @@
+"""How a quiz reads a typed number: one rule, written in Python (docs/live/exercises:
+read_number, quiz_right) and mirrored in the quizzes' JavaScript (docs/javascripts/
+exercises.js: readNumber, quizRight), held here to the same cases. The JavaScript runs in
+Node, with just enough of a page around it to load.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from site_fixtures import ROOT
+
+sys.path.insert(0, str(ROOT / "docs" / "live"))
+import exercises  # noqa: E402
+
+# (typed, answer, tolerance, right): right is None when the text is not a number
+CASES = [
+    ("27", 27, 0, True),
+    (" 27 ", 27, 0, True),
+    ("28", 27, 0, False),
+    ("27.0", 27, 0, True),
+    ("4,192", 4192, 0, True),  # a thousands separator, as the pages write 4,192
+    ("4 192", 4192, 0, True),
+    ("4\u202f192", 4192, 0, True),  # a narrow no-break space
+    ("4,190", 4192, 0, False),
+    ("1,000,000", 1_000_000, 0, True),
+    ("27,5", 27.5, 0, True),  # a decimal comma
+    ("3.296", 3.2958, 0, True),  # the answer as printed, rounded to 3 places
+    ("3.30", 3.2958, 0, True),
+    ("3.3", 3.2958, 0, True),
+    ("3", 3.2958, 0, False),  # one significant digit is not the answer
+    ("3.295", 3.2958, 0, False),
+    ("0.005", 0.00501, 0, False),
+    ("0.00501", 0.00501, 0, True),
+    ("0.0050", 0.00501, 0, True),
+    ("-0.0625", -0.0625, 0, True),
+    ("\u22120.0625", -0.0625, 0, True),  # a typographic minus sign
+    ("-0.06", -0.0625, 0, False),
+    (".25", 0.25, 0, True),
+    ("1e-2", 0.01, 0, True),
+    ("0.999", 1.0, 0.0005, False),
+    ("0.9996", 1.0, 0.0005, True),
+    ("0.288", 0.288, 0.0005, True),
+    ("", 1, 0, None),
+    ("twelve", 12, 0, None),
+    ("1.2.3", 1.2, 0, None),
+    ("4,19,2", 4192, 0, None),
+    ("--1", -1, 0, None),
+]
+
+
+@pytest.mark.parametrize("typed, answer, tolerance, right", CASES)
+def test_python_rule(typed, answer, tolerance, right):
+    assert exercises.quiz_right(typed, answer, tolerance) is right
+
+
+def test_read_number():
+    assert exercises.read_number("4,192") == 4192
+    assert exercises.read_number("27,5") == 27.5
+    assert exercises.read_number("abc") is None
+
+
+NODE_SCRIPT = """
+const fs = require("fs")
+global.window = {}
+global.document = { readyState: "complete", querySelectorAll: () => [] }
+eval(fs.readFileSync(process.argv[1], "utf8"))
+const cases = JSON.parse(fs.readFileSync(0, "utf8"))
+const { quizRight } = window.MicrogptExercises
+console.log(JSON.stringify(cases.map(([typed, answer, tolerance]) => quizRight(typed, answer, tolerance))))
+"""
+
+
+def test_javascript_mirrors_the_python_rule():
+    node = shutil.which("node")
+    assert node, "Node is needed to build the site (npm) and to run this test"
+    done = subprocess.run([node, "-e", NODE_SCRIPT, str(ROOT / "docs" / "javascripts" / "exercises.js")],
+                          input=json.dumps([case[:3] for case in CASES]), capture_output=True, text=True, check=True)
+    answers = json.loads(done.stdout)
+    wrong = [(case, got) for case, got in zip(CASES, answers) if got != case[3]]
+    assert not wrong, f"the JavaScript disagrees with the Python rule: {wrong}"
+    python = [exercises.quiz_right(*case[:3]) for case in CASES]
+    assert answers == python
