@@ -7,8 +7,8 @@ in the blanked line is the same position in the line as written:
 
 - skipped lines: the front matter, code fences and output blocks (indented ones too), `$$`
   maths blocks, HTML comments that open a line (the quiz marker), `--8<--` lines;
-- blanked spans: inline code (unless it holds only a number: a figure in backticks is still a
-  typed figure), inline maths, {{ facts }}, link targets, reference labels, attribute lists,
+- blanked spans: inline code and inline maths (unless one holds only a number: a figure in
+  backticks or dollars, `0.5` or $0.5$, is still a typed figure), {{ facts }}, link targets, reference labels, attribute lists,
   HTML tags (the text between them is read: a live figure's labels and options are text a
   reader reads), footnote markers, bare web addresses.
 
@@ -65,7 +65,11 @@ def mask(line, maths_open=False):
     out, start = [], 0
     for dollar in re.finditer(r"(?<!\\)\$+", line):  # maths: from an opening $ to its closing $
         if maths_open:
-            out.append(" " * (dollar.end() - start))
+            inner = line[start:dollar.start()]
+            opened_here = start > 0 and line[start - 1] == "$"
+            # $0.5$ is a figure, not a formula: kept, like `0.5`
+            out.append(inner if opened_here and NUMBER_ONLY.fullmatch(inner.strip()) else " " * len(inner))
+            out.append(" " * len(dollar.group(0)))
         else:
             out.append(line[start:dollar.start()] + " " * len(dollar.group(0)))
         maths_open, start = not maths_open, dollar.end()

@@ -9,8 +9,8 @@ illustration whose arithmetic is on the page).
 What it reads
     The prose of docs/**/*.md, of README.md and of the markdown cells of docs/experiments.py
     (tests/page_text.py says what is prose: not code, output blocks, maths, facts, link targets,
-    HTML tags; the text of raw HTML, a live figure's labels, IS read, and so is inline code
-    holding only a number). And the reader-facing strings of the .py
+    HTML tags; the text of raw HTML, a live figure's labels, IS read, and so is inline code or
+    maths holding only a number: `0.5` and $0.5$ are typed figures, $T = 0.5$ is a formula). And the reader-facing strings of the .py
     files in PY_TEXTS: quiz questions, choices and explanations, the checks' messages, the live
     figures' captions. There a reader-facing string is a string literal other than a docstring
     with a space in it (a lone "0" or "n_embd" is code, not text); {fields} are computed and
@@ -346,7 +346,7 @@ def test_no_text_types_a_figure_by_hand(name):
 
 def test_the_audit_finds_typed_figures_and_skips_code_and_facts():
     page = ("The model has 4,192 parameters and {{ num_params }} weights.\n"
-            "Its first loss is `loss.data` in code, `3.3285` typed, and $0.25$ in maths.\n"
+            "Its first loss is `loss.data` in code, `3.3285` typed, $x = 0.25$ in maths, and $2$.\n"
             "```python\nprint(4192)\n```\n"
             "```{.text .output}\n4192\n```\n"
             "$$\n12 \\times 16\n$$\n"
@@ -355,7 +355,8 @@ def test_the_audit_finds_typed_figures_and_skips_code_and_facts():
             "<!-- quiz: act3 -->\n")
     assert page_problems("page.md", page) == [
         "page.md:1: 4,192  | The model has 4,192 parameters and {{ num_params }} weights.",
-        "page.md:2: 3.3285  | Its first loss is `loss.data` in code, `3.3285` typed, and $0.25$ in maths.",
+        "page.md:2: 3.3285  | Its first loss is `loss.data` in code, `3.3285` typed, $x = 0.25$ in maths, and $2$.",
+        "page.md:2: 2  | Its first loss is `loss.data` in code, `3.3285` typed, $x = 0.25$ in maths, and $2$.",
         "page.md:12: 0.5  | A [link](https://example.org/2026/02/12/) and 0.5 too.",
         'page.md:13: 100  | <div data-steps="1000"><label>Steps <output>100</output></label></div>']
 
