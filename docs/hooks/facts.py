@@ -143,6 +143,7 @@ def page_facts():
         "scalar_run_minutes": f"{scalar_run_minutes():.1f}",
         "first_letter_top": letters[0],
         "first_letter_rare": letters[-1],
+        "longest_name": max(load_docs(default_data_path()), key=len),
     }
 
 

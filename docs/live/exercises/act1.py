@@ -86,12 +86,13 @@ def extend_bigram(code):
     counts, totals = bigram_reference(docs, tokenizer)
     bad = [row for row, total in totals.items() if not math.isclose(sum(probs[row]), 1, abs_tol=1e-9)]
     if bad:
-        results.append((False, f"On the real names the row of token {bad[0]} sums to {sum(probs[bad[0]])}, not 1."))
+        results.append((False, f"On the real names the row of token {bad[0]} sums to {sum(probs[bad[0]])}, not to one."))
         return results
     n = sum(totals.values())
     loss = -sum(c * math.log(probs[x][y]) for (x, y), c in counts.items()) / n
-    results.append((True, f"On all {len(docs)} names each row sums to 1. This bigram baseline's average "
-                    f"loss over the {n} guesses is {loss:.3f}, against ln {tokenizer.vocab_size} = "
+    results.append((True, f"On all {len(docs)} names each row sums to one. This bigram baseline's average "
+                    f"loss (its surprise at each real next token, -ln of the probability it gave that token) "
+                    f"over the {n} guesses is {loss:.3f}, against ln {tokenizer.vocab_size} = "
                     f"{math.log(tokenizer.vocab_size):.3f} for a blind guess: the number Act 4's "
                     "training has to beat."))
     return results
@@ -121,11 +122,12 @@ QUIZ = [
     },
     {
         "question": "Which id does BOS get?",
-        "choices": ["0, the first id", "the id after the last character", "a random id"],
-        "answer": lambda: "the id after the last character" if _tokenizer().bos == len(_tokenizer().chars) else "0, the first id",
-        "explanation": "Characters take ids 0 to {bos_minus_one} in sorted order, so BOS is "
+        "choices": ["the first id, before every character", "the id after the last character", "a random id"],
+        "answer": lambda: "the id after the last character" if _tokenizer().bos == len(_tokenizer().chars) else "the first id, before every character",
+        "explanation": "Characters take ids {first} to {bos_minus_one} in sorted order, so BOS is "
                        "{bos}, the next free id.",
-        "values": lambda: {"bos": _tokenizer().bos, "bos_minus_one": _tokenizer().bos - 1},
+        "values": lambda: {"first": _tokenizer().encode(_tokenizer().chars[0])[0], "bos": _tokenizer().bos,
+                           "bos_minus_one": _tokenizer().bos - 1},
     },
     {
         "question": "How many guesses does the model make while reading the name emma?",
