@@ -5,7 +5,8 @@ A page is a docs/**/*.md file, README.md, or the markdown cells of the notebook 
 with everything that is not prose blanked out by spaces of the same length, so that a position
 in the blanked line is the same position in the line as written:
 
-- skipped lines: the front matter, code fences and output blocks (indented ones too), `$$`
+- skipped lines: the front matter, code fences and output blocks (indented ones too; a fence's
+  title="..." is read, as a heading: the reader sees it above the block), `$$`
   maths blocks, HTML comments that open a line (the quiz marker), `--8<--` lines;
 - blanked spans: inline code and inline maths (unless one holds only a number: a figure in
   backticks or dollars, `0.5` or $0.5$, is still a typed figure), {{ facts }}, link targets, reference labels, attribute lists,
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import yaml
 
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+FENCE_TITLE = re.compile(r'\btitle="([^"]*)"')
 ADMONITION = re.compile(r"^(?P<indent>\s*)(?P<kind>!!!|\?\?\?\+?|===)\s*(?P<rest>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s")
 SNIPPET = re.compile(r"^\s*-+8<-+")
@@ -138,6 +140,10 @@ def prose_lines(text):
         opening = FENCE.match(raw)
         if opening:
             fence = opening.group(1)
+            title = FENCE_TITLE.search(raw)  # shown above the block: read like a heading
+            if title:
+                text = " " * title.start(1) + title.group(1) + " " * (len(raw) - title.end(1))
+                yield Line(number, raw, mask(text)[0], True, folds[-1][1] if folds else None)
             continue
         if raw.strip() == "$$":
             maths = not maths

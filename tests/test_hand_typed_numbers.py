@@ -8,7 +8,8 @@ illustration whose arithmetic is on the page).
 
 What it reads
     The prose of docs/**/*.md, of README.md and of the markdown cells of docs/experiments.py
-    (tests/page_text.py says what is prose: not code, output blocks, maths, facts, link targets,
+    (tests/page_text.py says what is prose: not code (a code block's title is), output blocks,
+    maths, facts, link targets,
     HTML tags; the text of raw HTML, a live figure's labels, IS read, and so is inline code or
     maths holding only a number: `0.5` and $0.5$ are typed figures, $T = 0.5$ is a formula). And the reader-facing strings of the .py
     files in PY_TEXTS: quiz questions, choices and explanations, the checks' messages, the live
@@ -363,6 +364,11 @@ def test_the_audit_finds_typed_figures_and_skips_code_and_facts():
 
 def figures(page):
     return [p.split("  | ")[0].split(": ", 1)[1] for p in page_problems("page.md", page)]
+
+
+def test_a_code_block_title_is_read_and_its_code_is_not():
+    page = '```{.python notest title="Not run: takes 3 minutes, see Act 4"}\nprint(12)\n```\n'
+    assert figures(page) == ["3"]
 
 
 def test_a_single_digit_is_a_typed_figure():
