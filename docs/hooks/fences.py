@@ -20,6 +20,9 @@ A page's fences, as a page writer marks them:
                                            `continuation`), in one namespace
     ```{.python notest title="Not run: <reason>"}   never runs; the title says why
     ```{.python .exercise}                 an exercise's starter code: its Check runs it
+    ```{.python data-step="gpt"}           its Step button records from the first call of the
+                                           package's gpt() (set-up before it runs unrecorded);
+                                           data-step-depth="0" keeps it to that call's own lines
 
 Fences inside admonitions (!!!, ???) and content tabs (===) count like any other.
 `--8<--` snippet lines are expanded by pymdownx.snippets with mkdocs.yml's options,
@@ -77,6 +80,8 @@ class Runnable:
     output: str | None = None  # the output block right after it, if any
     output_lines: tuple | None = None  # 0-based lines of that block's opening and closing markers
     browser_skip: str | None = None  # why it does not run in the browser
+    step: str | None = None  # the package function its Step records from (data-step="gpt"); None: all of it
+    step_depth: int | None = None  # calls deeper than this below it run unrecorded (data-step-depth="0")
 
 
 def parse_info(info):
@@ -193,7 +198,9 @@ def runnable_fences(text, page="docs/PAGE.md"):
         if "continuation" not in fence.words or chain_start is None:
             chain_start = index
         runnable = Runnable(index, fence.start + 1, expand_snippets(fence.body),
-                            list(range(chain_start, index)), output, output_lines)
+                            list(range(chain_start, index)), output, output_lines,
+                            step=fence.attrs.get("data-step"),
+                            step_depth=int(fence.attrs["data-step-depth"]) if "data-step-depth" in fence.attrs else None)
         runnable.browser_skip = browser_skip_reason(
             [runnables[i].code for i in runnable.chain] + [runnable.code], page)
         runnables.append(runnable)

@@ -158,12 +158,16 @@ class Recorder:
         self.pending[frame] = (None, now)
 
 
-def record(code, start=None, budget=50_000, into_arithmetic=False, max_depth=None, namespace=None):
-    """Run code and record it: the dict described at the top of this file."""
+def record(code, start=None, budget=50_000, into_arithmetic=False, max_depth=None, before=()):
+    """Run code and record it: the dict described at the top of this file. The blocks in
+    `before` (those the block continues from) run first, unrecorded, in the same namespace."""
     recorder = Recorder(start, budget, into_arithmetic, max_depth)
     compiled = compile(code, BLOCK, "exec")
-    namespace = {"__name__": "fence"} if namespace is None else namespace
+    namespace = {"__name__": "fence"}
     printed = io.StringIO()
+    with redirect_stdout(io.StringIO()):
+        for earlier in before:
+            exec(compile(earlier, "<earlier block>", "exec"), namespace)
     previous = sys.gettrace()
     sys.settrace(recorder.global_trace)
     try:
