@@ -1,15 +1,19 @@
 """The live figures in a real browser, against the package run natively.
 
-Each figure draws numbers computed in the page by docs/live/figures.py in the Python worker
-(Pyodide); these tests read them back from the page and compare them with the package run
-here, in CPython: next-letter probabilities, attention weights, the backward stepper's
-gradients, a 20-step training run against `microgpt train`, temperature samples. They also
-check that a page loads nothing for its figures until one is seen, that the figures work by
-keyboard, and that they fit a phone.
+Each figure draws numbers computed by docs/live/figures.py: its first frame at build time,
+then in the page's Python worker (Pyodide); these tests read them back from the page and
+compare them with the package run here, in CPython: next-letter probabilities, attention
+weights, the backward stepper's gradients, a 20-step training run against `microgpt train`,
+temperature samples. They also check that a page starts no Python until a figure is touched,
+that a figure can be stopped, times out and answers bad input in plain words, that leaving a
+page ends its training, that the figures work by keyboard, and that they fit a phone.
 """
 
+import json
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 
 import pytest
 from site_fixtures import ROOT
@@ -38,15 +42,29 @@ def figure(tab, page, name):
     return fig
 
 
-def wait_for(tab, name, key, value):
+def wait_for(tab, name, key, value, timeout=PYTHON_MS):
     """Until the figure's data-<key> says value: the figure has drawn that input's numbers."""
     tab.page.wait_for_function(
         "([name, key, value]) => document.querySelector(`[data-figure=\"${name}\"]`).dataset[key] === value",
-        arg=[name, key, value], timeout=PYTHON_MS)
+        arg=[name, key, value], timeout=timeout)
 
 
 def assert_clean(tab):
     assert tab.failures() == []
+
+
+def wait_state(tab, name, state, timeout=PYTHON_MS):
+    """Until the figure's data-state is state: "built" (the build's frame), "busy", "ready"
+    (Python's answer drawn), "error" or "stopped"."""
+    wait_for(tab, name, "state", state, timeout)
+
+
+def status(fig):
+    return fig.locator("[data-status]").inner_text()
+
+
+def python_requests(requests):
+    return [u for u in requests if "pyodide" in u or "repository.zip" in u or "runtime-worker" in u]
 
 
 def test_next_letter_is_the_package_softmax(tab):
@@ -70,16 +88,57 @@ def test_next_letter_is_the_package_softmax(tab):
     assert_clean(tab)
 
 
-def test_a_page_nobody_touches_loads_nothing_for_its_figures(tab):
+def test_a_figure_shows_its_first_frame_and_starts_python_only_when_touched(tab):
+    """The build's frame is the package's numbers; scrolling past starts nothing; a touch does."""
     requests = []
     tab.page.on("request", lambda r: requests.append(r.url))
     tab.page.goto(tab.site.url + "act-3-mind/")
+    for name in ("next-letter", "attention"):
+        tab.page.locator(f'[data-figure="{name}"]').scroll_into_view_if_needed()
+        wait_state(tab, name, "built", timeout=10_000)
     tab.page.wait_for_timeout(1500)
-    assert not [u for u in requests if "figures.js" in u or "pyodide" in u or "repository.zip" in u]
-    tab.page.locator('[data-figure="next-letter"]').scroll_into_view_if_needed()
-    tab.page.wait_for_selector('[data-figure="next-letter"] tr[data-token]', timeout=PYTHON_MS)
-    assert any("figures.js" in u for u in requests) and any("pyodide" in u for u in requests)
+    assert python_requests(requests) == []
+    fig = tab.page.locator('[data-figure="next-letter"]')
+    rows = fig.locator("tr[data-token]")
+    shown = {rows.nth(i).get_attribute("data-token"): float(rows.nth(i).get_attribute("data-prob"))
+             for i in range(rows.count())}
+    assert [shown[label] for label in [*"abcdefghijklmnopqrstuvwxyz", "BOS"]] == package_probs("chr")
+    assert tab.page.locator('[data-figure="attention"] td[data-weight]').count() > 0
+    assert fig.locator("[data-model-name]").inner_text() == "the reference model"
+    fig.locator("input[type=text]").focus()
+    wait_state(tab, "next-letter", "ready")
+    assert python_requests(requests)
+    assert tab.page.evaluate("MicrogptRuntime.workersStarted") == 1
     assert_clean(tab)
+
+
+class ModelNames(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.figures, self.names, self.frames, self.inside = 0, [], 0, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.figures += "data-figure" in attrs
+        self.frames += "data-first-frame" in attrs
+        self.inside = "name" if "data-model-name" in attrs else None
+
+    def handle_data(self, data):
+        if self.inside:
+            self.names.append(data)
+            self.inside = None
+
+
+def test_every_page_with_a_live_figure_says_which_model_it_reads(site):
+    pages = 0
+    for html_file in site.html_files():
+        found = ModelNames(html_file.read_text(encoding="utf-8"))
+        if found.figures:
+            pages += 1
+            assert found.names == ["the reference model"] * found.figures, html_file
+            assert found.frames >= found.figures - 1, html_file  # each but the training has a first frame
+    assert pages >= 4
 
 
 def test_figures_after_instant_navigation(tab):
@@ -88,12 +147,15 @@ def test_figures_after_instant_navigation(tab):
     tab.page.goto(tab.site.url + "act-1-world/")
     click_nav_link(tab.page, tab.site.url + "act-3-mind/")
     tab.page.wait_for_url(tab.site.url + "act-3-mind/")
-    tab.page.locator('[data-figure="next-letter"]').scroll_into_view_if_needed()
-    wait_for(tab, "next-letter", "prefix", "chr")
+    tab.page.locator('[data-figure="next-letter"] input').fill("chri")
+    wait_for(tab, "next-letter", "prefix", "chri")
     click_nav_link(tab.page, tab.site.url + "act-5-voice/")
     tab.page.wait_for_url(tab.site.url + "act-5-voice/")
-    tab.page.locator('[data-figure="temperature"]').scroll_into_view_if_needed()
-    wait_for(tab, "temperature", "temperature", "0.5")
+    tab.page.wait_for_selector('[data-figure="temperature"]')  # the URL changes before the content
+    wait_for(tab, "temperature", "state", "built")
+    tab.page.locator('[data-figure="temperature"] input').focus()
+    wait_for(tab, "temperature", "state", "ready")
+    assert tab.page.evaluate("MicrogptRuntime.workersStarted") == 1
     assert tab.page.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
     assert_clean(tab)
 
@@ -188,6 +250,171 @@ def test_temperature_samples_are_the_package_samples(tab):
              for li in fig.locator("li[data-real]").all()]
     assert names == [s["name"] or "(empty)" for s in expected["samples"]]
     assert fig.locator("[data-real-count]").get_attribute("data-real-count") == str(expected["real"])
+    assert_clean(tab)
+
+
+def test_bad_input_gets_a_plain_sentence_and_clears_the_stale_table(tab):
+    fig = figure(tab, "act-3-mind/", "next-letter")
+    box = fig.locator("input[type=text]")
+    box.fill("EMMA")  # capitals: read as lowercase, and said so
+    wait_for(tab, "next-letter", "prefix", "emma")
+    assert status(fig).startswith("Read as “emma”: this model knows only lowercase letters.")
+    rows = fig.locator("tr[data-token]")
+    shown = {rows.nth(i).get_attribute("data-token"): float(rows.nth(i).get_attribute("data-prob"))
+             for i in range(rows.count())}
+    assert [shown[label] for label in [*"abcdefghijklmnopqrstuvwxyz", "BOS"]] == package_probs("emma")
+    box.fill("emma3")
+    wait_state(tab, "next-letter", "error")
+    assert status(fig) == "This model knows only the letters abcdefghijklmnopqrstuvwxyz, so it cannot read “3”."
+    assert fig.locator("tr[data-token]").count() == 0  # no table left beside the error
+
+    att = tab.page.locator('[data-figure="attention"]')
+    att.locator("input").evaluate("input => input.removeAttribute('maxlength')")  # as a script can
+    att.locator("input").fill("a" * 16)
+    wait_state(tab, "attention", "error")
+    assert status(att) == "At most 15 letters: the model reads 16 positions, and BOS takes the first (16 given)."
+    assert att.locator("td[data-weight]").count() == 0
+    att.locator("input").fill("A" * 15)  # the longest name fits
+    wait_for(tab, "attention", "name", "a" * 15)
+    assert att.locator('table[data-layer="0"][data-head="0"] tbody tr').count() == 16
+    assert_clean(tab)
+
+
+HOSTILE_EXPRESSIONS = [  # the expression, its inputs, what the reader is told
+    ("a + 9 ** 9 ** 9", "a = 1", "Cannot compute it: a number grows too large for a float."),
+    ("(-a) ** 0.5", "a = 1", "The value of (-a) ** 0.5 is not a real number (a negative number to a fractional power)."),
+    ("a * 1e308 * 10", "a = 1", "The value of a * 1e+308 * 10 is too large for a float (inf)."),
+    ("a * 1e308 * 10 - a * 1e308 * 10", "a = 1", "The value of a * 1e+308 * 10 is too large for a float (inf)."),
+    ("a * 2", "a = 1e400", "The input a = 1e400 is too large for a float: use a number below 1e+308."),
+    ("(" * 200 + "a" + ")" * 200, "a = 1", "At most 120 characters in the expression (401 given)."),
+]
+
+
+def test_backward_answers_hostile_input_in_plain_words_at_once(tab):
+    fig = figure(tab, "act-2-engine/", "backward")
+    expression, variables = fig.locator("[data-input=expression]"), fig.locator("[data-input=variables]")
+    for typed, inputs, said in HOSTILE_EXPRESSIONS:
+        expression.fill(typed)
+        variables.fill(inputs)
+        variables.press("Enter")
+        wait_state(tab, "backward", "error")
+        assert status(fig) == said
+        assert fig.locator("tr[data-node]").count() == 0
+        assert fig.locator("[data-step=next]").is_disabled()
+        fig.evaluate("f => { f.dataset.state = '' }")  # so the next wait sees the next answer
+    expression.fill("a * b + a")  # and it still works, in the same worker
+    variables.fill("a = 2, b = 3")
+    variables.press("Enter")
+    wait_state(tab, "backward", "ready")
+    assert tab.page.evaluate("MicrogptRuntime.workersStarted") == 1
+    assert_clean(tab)
+
+
+def test_a_figure_has_a_stop_and_a_time_limit(tab):
+    fig = figure(tab, "act-3-mind/", "next-letter")
+    stop = fig.get_by_role("button", name="Stop")
+    assert stop.is_hidden()
+    fig.locator("input[type=text]").fill("em")  # Python starts: seconds, with Stop shown
+    stop.click()
+    wait_state(tab, "next-letter", "stopped", timeout=5_000)
+    assert status(fig) == "Stopped. Change the input to ask again."
+    assert stop.is_hidden()
+    fig.locator("input[type=text]").fill("emm")  # asking again starts a fresh Python
+    wait_for(tab, "next-letter", "prefix", "emm")
+    tab.page.evaluate("MicrogptFigures.settings.timeoutMs = 1")
+    fig.locator("input[type=text]").fill("emma")
+    wait_state(tab, "next-letter", "error")
+    assert status(fig) == "This took longer than 0.001 seconds, so it was stopped. Try a smaller input."
+    assert fig.locator("tr[data-token]").count() == 0 and stop.is_hidden()
+    tab.page.evaluate("MicrogptFigures.settings.timeoutMs = 15000")
+    fig.locator("input[type=text]").fill("emmy")
+    wait_for(tab, "next-letter", "prefix", "emmy")
+    assert_clean(tab)
+
+
+def test_quick_typing_does_not_pile_up_requests(tab):
+    fig = figure(tab, "act-3-mind/", "next-letter")
+    fig.locator("input[type=text]").focus()
+    wait_state(tab, "next-letter", "ready")
+    tab.page.evaluate("""() => {
+        const s = MicrogptRuntime.session(), call = s.call.bind(s)
+        window.answered = 0
+        s.call = (code, options) => call(code, options).then(v => {
+            if (code.includes("next_letter")) window.answered++
+            return v
+        })
+        // two seconds of work in the figure's name, so that what the reader types next waits
+        s.call("import time\\nt = time.perf_counter()\\nwhile time.perf_counter() - t < 2: pass",
+               { owner: "figure:next-letter", priority: "low" })
+    }""")
+    for prefix in ["m", "ma", "max", "maxw", "maxwe", "maxwel"]:
+        fig.locator("input[type=text]").fill(prefix)
+    wait_for(tab, "next-letter", "prefix", "maxwel")
+    assert tab.page.evaluate("window.answered") == 1  # each request replaced the one waiting before it
+    assert_clean(tab)
+
+
+def test_leaving_act_4_ends_its_training_and_a_new_run_starts_clean(tab):
+    tab.page.goto(tab.site.url + "act-3-mind/")
+    click_nav_link(tab.page, tab.site.url + "act-4-training/")
+    tab.page.wait_for_url(tab.site.url + "act-4-training/")
+    fig = tab.page.locator('[data-figure="train"]')
+    fig.locator("input[name=steps]").fill("400")
+    fig.locator("button[type=submit]").click()
+    tab.page.wait_for_function(
+        "/step +5 \\//.test(document.querySelector('[data-train-log]')?.textContent)", timeout=PYTHON_MS)
+    click_nav_link(tab.page, tab.site.url + "act-5-voice/")
+    tab.page.wait_for_url(tab.site.url + "act-5-voice/")
+    tab.page.wait_for_function("!MicrogptRuntime.session().busy", timeout=5_000)  # nothing left running
+    click_nav_link(tab.page, tab.site.url + "act-4-training/")
+    tab.page.wait_for_url(tab.site.url + "act-4-training/")
+    fig = tab.page.locator('[data-figure="train"]')
+    fig.locator("input[name=steps]").fill("20")
+    fig.locator("button[type=submit]").click()
+    wait_for(tab, "train", "trained", "20")
+    log = fig.locator("[data-train-log]").inner_text().strip().splitlines()
+    assert [int(re.match(r"step +(\d+) /", line)[1]) for line in log[3:]] == list(range(1, 21))
+    assert status(fig).startswith("Done: 20 of 20 steps trained.")
+    assert tab.page.evaluate("performance.getEntriesByType('navigation').length") == 1  # never reloaded
+    assert_clean(tab)
+
+
+def test_a_block_runs_while_a_figure_trains(tab):
+    fig = figure(tab, "act-4-training/", "train")
+    fig.locator("input[name=steps]").fill("400")
+    fig.locator("button[type=submit]").click()
+    log = fig.locator("[data-train-log]")
+    tab.page.wait_for_function(
+        "/step +3 \\//.test(document.querySelector('[data-train-log]')?.textContent)", timeout=PYTHON_MS)
+    description = json.loads(tab.page.locator("#runnable-fences").get_attribute("data-description"))
+    index = next(r["index"] for r in description if r["output"] and not r["chain"] and not r["browser_skip"])
+    block = tab.page.locator(f'[data-runnable="{index}"]')
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
+    tab.page.wait_for_function("b => b.dataset.runState === 'done'", arg=block.element_handle(), timeout=10_000)
+    lines = len(log.inner_text().splitlines())
+    tab.page.wait_for_function("n => document.querySelector('[data-train-log]').textContent.split('\\n').length > n + 1",
+                               arg=lines, timeout=30_000)  # and the training goes on
+    assert fig.get_attribute("data-state") == "busy"
+    assert_clean(tab)
+
+
+def test_the_training_chart_has_ticks_a_fitted_axis_and_its_words_off_the_curve(tab):
+    fig = figure(tab, "act-4-training/", "train")
+    fig.locator("input[name=steps]").fill("20")
+    fig.locator("button[type=submit]").click()
+    wait_for(tab, "train", "trained", "20")
+    chart = fig.locator("svg.mg-curve")
+    def texts(selector):
+        return [float(t) for t in chart.locator(selector).evaluate_all("ts => ts.map(t => t.textContent)")]
+
+    y_ticks, x_ticks = texts(".mg-tick--y"), texts(".mg-tick--x")
+    assert len(y_ticks) >= 2 and len(x_ticks) >= 2 and x_ticks[0] == 0 and x_ticks[-1] <= 20
+    assert y_ticks[0] > 1  # a loss of about 3 is not drawn on an axis from 0
+    assert chart.locator("text").count() == len(y_ticks) + len(x_ticks)  # no other words in the plot
+    legend = fig.locator(".mg-curve__legend")
+    assert "ln 27 = 3.30" in legend.inner_text()
+    assert legend.bounding_box()["y"] + legend.bounding_box()["height"] <= chart.bounding_box()["y"]
+    assert chart.locator("polyline.mg-mean").count() == 1 and chart.locator("line.mg-guess").count() == 1
     assert_clean(tab)
 
 

@@ -1,24 +1,13 @@
-// Fetches figures.js (the live figures) on pages that have one, and only once a figure is
-// seen or touched: a page nobody touches loads nothing for them. Listed in mkdocs.yml,
-// because Material's instant navigation drops scripts from the content it swaps in.
+// Fetches figures.js (the live figures, about 25 KB) on pages that have one; other pages load
+// nothing for them. figures.js draws each figure's first frame from the page itself, and
+// starts Python only when the reader touches a figure. On every page view, including
+// Material's instant navigation, it also ends the work of the figures of the page left.
 (function () {
   const source = new URL("figures.js", document.currentScript.src).href
-  function load() {
+  document$.subscribe(function () {
     if (window.MicrogptFigures) return window.MicrogptFigures.init()
+    if (!document.querySelector("[data-figure]")) return
     if (document.querySelector('script[src="' + source + '"]')) return
     document.head.append(Object.assign(document.createElement("script"), { src: source }))
-  }
-  document$.subscribe(function () {
-    const figures = document.querySelectorAll("[data-figure]")
-    if (!figures.length) return
-    if (window.MicrogptFigures) return window.MicrogptFigures.init()
-    const seen = new IntersectionObserver(function (entries) {
-      if (entries.some(function (e) { return e.isIntersecting })) { seen.disconnect(); load() }
-    }, { rootMargin: "100px" })
-    figures.forEach(function (figure) {
-      seen.observe(figure)
-      figure.addEventListener("focusin", load, { once: true })
-      figure.addEventListener("pointerdown", load, { once: true })
-    })
   })
 })()

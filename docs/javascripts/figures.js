@@ -1,50 +1,161 @@
 // The live figures: drawing only. Every number comes from docs/live/figures.py, run by the
-// real package in the page's Python worker (MicrogptRuntime, docs/javascripts/runtime.js).
+// real package: at build time for each figure's first frame (docs/hooks/figures.py writes it
+// into the page as JSON), then in the page's one Python worker (MicrogptRuntime) once the
+// reader touches a figure. Scrolling past a figure starts nothing.
 //
-// Loaded by a one-line script inside each figure's HTML, so pages without a figure never
-// fetch it. A figure starts Python only when the reader touches it or scrolls it into view.
-// One Python session serves every figure, across Material's instant navigation too, so a
-// model trained in Act 4 is the one the figures of Acts 3 and 5 read afterwards.
+// Loaded by figures-loader.js on pages that have a figure. Each figure asks Python through
+// ask(): the newest request of a figure wins (older answers are dropped), every request has
+// a time limit and a visible Stop, and figures ask at low priority, so that a block's Run
+// goes first. Leaving a page stops its figures' work, training included.
 (function () {
   "use strict"
   if (window.MicrogptFigures) return
 
-  let session = null
   const SVG = "http://www.w3.org/2000/svg"
+  // Time limits (ms). A figure's answer takes well under a second once Python runs; the
+  // first request after Python (re)starts also waits for Pyodide and the package to load.
+  const settings = { timeoutMs: 15000, startMs: 120000, trainChunkSeconds: 0.3 }
+  let warm = false // a request has been answered since Python last started
+  let modelName = null // what the figures read, as Python last said; null: the page's own text
 
   // --- Talking to Python ---------------------------------------------------------------
 
-  function py(name) {
-    const args = Array.prototype.slice.call(arguments, 1).map(function (a) { return JSON.stringify(a) })
-    if (!window.MicrogptRuntime) {
-      return Promise.reject(new Error("this page has no in-browser Python runtime"))
+  function session() {
+    if (!window.MicrogptRuntime) throw plain("This page has no in-browser Python runtime.")
+    const s = window.MicrogptRuntime.session()
+    if (!s.figuresWatched && s.onRestart) {
+      s.figuresWatched = true
+      s.onRestart(() => { warm = false; showModel(null) }) // a fresh worker holds the reference model
     }
-    session = session || window.MicrogptRuntime.session()
-    return session.call("import figures\nfigures." + name + "(" + args.join(", ") + ")")
+    return s
   }
 
-  // The last line of a Python traceback ("ValueError: at most 15 letters ..."), without the
-  // exception's name when it is the ValueError that figures.py raises for bad input.
-  function message(error) {
-    const lines = String(error && error.message || error).trim().split("\n")
-    return lines[lines.length - 1].replace(/^ValueError: /, "")
+  function plain(text, flags) {
+    return Object.assign(new Error(text), flags || {})
   }
 
-  // Runs one request at a time per figure; while one runs, later inputs replace each other, so
-  // a slider dragged quickly ends with the last value, not a queue of stale ones.
-  function latest(run) {
-    let busy = false
-    let pending = null
-    function next() {
-      if (pending === null) { busy = false; return }
-      const args = pending
-      pending = null
-      busy = true
-      Promise.resolve(run.apply(null, args)).catch(function () {}).then(next)
+  // Python's one-line messages as a sentence: a capital (unless it starts with a name from
+  // the code, such as n_embd or .log()) and a full stop.
+  function sentence(text) {
+    const capital = /^[a-z]+[\s,:]/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text
+    return /[.!?…]$/.test(capital) ? capital : capital + "."
+  }
+
+  // The runtime's failures in the figure's words: a stop, a time limit, a crash.
+  function explain(error) {
+    if (error.replaced && !error.stopped) return plain("Replaced by a newer request.", { replaced: true })
+    if (error.stopped || error.timedOut || error.fatal) warm = false // the worker was replaced
+    if (error.replaced) return plain("Replaced by a newer request.", { replaced: true })
+    if (error.timedOut) {
+      return plain("This took longer than " + +(error.limit / 1000).toFixed(3) +
+        " seconds, so it was stopped. Try a smaller input.", { timedOut: true })
     }
-    return function () {
-      pending = Array.prototype.slice.call(arguments)
-      if (!busy) next()
+    if (error.stopped) return plain("Stopped.", { stopped: true })
+    const text = String(error.message || error).trim()
+    if (!/Traceback|Error:/.test(text)) return plain(text)
+    const lines = text.split("\n")
+    return plain("The figure failed in Python (" + lines[lines.length - 1] + "). Please try again.")
+  }
+
+  // figures.call(name, arguments) in the page's worker: the value, or an Error whose message
+  // is one plain sentence (error.input when it names a problem with the reader's input).
+  // The arguments travel as JSON text inside a Python string: the page never writes Python.
+  async function py(owner, name, args) {
+    const code = "import figures\nfigures.call(" + JSON.stringify(name) + ", " +
+      JSON.stringify(JSON.stringify(args)) + ")"
+    const limit = settings.timeoutMs + (warm ? 0 : settings.startMs)
+    let answer
+    try {
+      answer = await session().call(code, { owner, replace: "queued", priority: "low", timeout: limit })
+    } catch (error) {
+      throw explain(Object.assign(error, { limit }))
+    }
+    warm = true
+    if ("error" in answer) throw plain(sentence(answer.error), { input: true })
+    const value = answer.value
+    if (name === "model_name" || name === "use_reference") showModel(value)
+    else if (value && typeof value.model === "string") showModel(value.model)
+    return value
+  }
+
+  function showModel(name) {
+    modelName = name
+    for (const node of document.querySelectorAll("[data-model-name]")) {
+      if (!node.dataset.pageText) node.dataset.pageText = node.textContent
+      node.textContent = name || node.dataset.pageText
+    }
+  }
+
+  // --- One figure: its status line, its Stop, its newest request ---------------------------
+
+  class Figure {
+    constructor(node) {
+      this.node = node
+      this.owner = "figure:" + node.dataset.figure
+      this.statusLine = node.querySelector("[data-status]")
+      this.output = node.querySelector("[data-output]")
+      this.generation = 0
+      this.stopButton = node.querySelector("[data-action=stop]")
+      if (!this.stopButton) {
+        this.stopButton = el("button", { type: "button", class: "md-button mg-figure__stop", "data-action": "stop-figure",
+          text: "Stop", hidden: "" })
+        this.statusLine.after(this.stopButton)
+        this.stopButton.addEventListener("click", () => this.stop())
+      }
+      this.frame = this.output.dataset.firstFrame ? JSON.parse(this.output.dataset.firstFrame) : null
+    }
+
+    status(text, isError) {
+      this.statusLine.textContent = text
+      this.statusLine.classList.toggle("mg-figure__status--error", Boolean(isError))
+    }
+
+    place(child) {
+      this.output.replaceChildren(child)
+    }
+
+    // Ask Python; draw(value) runs only if no newer request was made meanwhile. An error
+    // clears what the figure showed for an older input and says what is wrong.
+    async ask(name, args, draw, busyText) {
+      const generation = ++this.generation
+      this.node.dataset.state = "busy"
+      this.status(warm ? busyText || "Computing…" : "Starting Python in your browser (the first time takes a few seconds)…")
+      this.stopButton.hidden = false
+      const start = performance.now()
+      try {
+        const value = await py(this.owner, name, args)
+        if (generation !== this.generation) return
+        this.node.dataset.updateMs = String(Math.round(performance.now() - start))
+        delete this.node.dataset.error
+        this.node.dataset.state = "ready"
+        draw(value)
+      } catch (error) {
+        if (generation !== this.generation || error.replaced) return
+        this.fail(error)
+      } finally {
+        if (generation === this.generation) this.stopButton.hidden = true
+      }
+    }
+
+    fail(error) {
+      this.node.dataset.state = error.stopped ? "stopped" : "error"
+      this.node.dataset.error = error.message
+      if (!error.stopped) this.output.replaceChildren()
+      this.status(error.message, !error.stopped)
+    }
+
+    stop() {
+      this.generation++
+      warm = false
+      this.stopButton.hidden = true
+      this.node.dataset.state = "stopped"
+      session().stop(this.owner)
+      this.status("Stopped. Change the input to ask again.")
+    }
+
+    // The figure left behind by a page change: its answers are dropped.
+    leave() {
+      this.generation++
     }
   }
 
@@ -60,40 +171,31 @@
     return node
   }
 
-  function svg(tag, attrs) {
+  function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG, tag)
     for (const key in attrs) node.setAttribute(key, attrs[key])
+    if (text !== undefined) node.textContent = text
     return node
-  }
-
-  function status(figure, text, isError) {
-    const line = figure.querySelector("[data-status]")
-    line.textContent = text
-    line.classList.toggle("mg-figure__status--error", Boolean(isError))
   }
 
   function percent(p) {
     return p >= 0.0995 ? (100 * p).toFixed(1) + "%" : p >= 0.000995 ? (100 * p).toFixed(2) + "%" : p.toExponential(1)
   }
 
-  function timed(figure, promise) {
-    const start = performance.now()
-    return promise.then(function (result) {
-      figure.dataset.updateMs = String(Math.round(performance.now() - start))
-      return result
-    })
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b)
   }
 
   // A probability table: one row per token, most likely first, each with a bar. Rows carry
   // data-token and data-prob (the Python repr: full precision). onPick, if given, makes each
   // letter a button.
   function probabilityTable(tokens, caption, onPick) {
-    const rows = tokens.slice().sort(function (x, y) { return y.prob - x.prob })
-    const body = rows.map(function (t) {
+    const rows = tokens.slice().sort((x, y) => y.prob - x.prob)
+    const body = rows.map((t) => {
       const label = onPick && t.token !== "BOS"
         ? el("button", { type: "button", class: "mg-token", text: t.token, "aria-label": "append " + t.token })
         : el("span", { class: "mg-token", text: t.token })
-      if (onPick && t.token !== "BOS") label.addEventListener("click", function () { onPick(t.token) })
+      if (onPick && t.token !== "BOS") label.addEventListener("click", () => onPick(t.token))
       const bar = el("span", { class: "mg-bar__fill" })
       bar.style.width = (100 * t.prob).toFixed(3) + "%"
       return el("tr", { "data-token": t.token, "data-prob": t.repr }, [
@@ -112,166 +214,169 @@
     ])
   }
 
-  function place(figure, node) {
-    const out = figure.querySelector("[data-output]")
-    out.replaceChildren(node)
+  function noted(result, text) {
+    return result.note ? result.note.charAt(0).toUpperCase() + result.note.slice(1) + ". " + text : text
+  }
+
+  // A figure that asks one function for its inputs: its first frame is drawn from the build's
+  // answer when the inputs are still the markup's; touching it starts Python, and the figure
+  // asks again only if the model in Python is not the one the frame was computed from.
+  function live(figure, call, args, draw, busyText) {
+    const show = (asked, value) => {
+      figure.shown = { args: asked, model: value.model, value }
+      draw(value)
+    }
+    const update = () => {
+      const asked = args()
+      figure.ask(call, asked, (value) => show(asked, value), busyText)
+    }
+    const frame = figure.frame
+    if (frame && frame.value && same(frame.args, args())) {
+      show(frame.args, frame.value)
+      figure.node.dataset.state = "built"
+      if (modelName && modelName !== frame.value.model) {
+        figure.status("This is " + frame.value.model + ", computed when the site was built: touch the figure to ask " +
+          modelName + ".")
+      }
+    } else {
+      figure.status("Touch the figure to compute it for these inputs, in your browser.")
+    }
+    figure.activate = () => figure.ask("model_name", [], (name) => {
+      const shown = figure.shown
+      if (!shown || !same(shown.args, args()) || shown.model !== name) update()
+      else draw(shown.value) // already on the page: only its status line comes back
+    })
+    return update
   }
 
   // --- Next letter --------------------------------------------------------------------------
 
   function nextLetter(figure) {
-    const input = figure.querySelector("input")
-    const update = latest(function (prefix) {
-      status(figure, "Computing…")
-      return timed(figure, py("next_letter", prefix)).then(function (r) {
-        if (input.value !== prefix) return
-        const shown = prefix ? "“" + prefix + "”" : "nothing yet"
-        place(figure, probabilityTable(r.tokens, "After BOS + " + shown + ": the next token", function (ch) {
-          if (input.value.length < Number(input.maxLength)) {
-            input.value += ch
-            input.dispatchEvent(new Event("input"))
-          }
-          input.focus()
-        }))
-        figure.dataset.prefix = prefix
-        status(figure, "Model: " + r.model + ". BOS means the name ends here. Press a letter to append it.")
-      }, function (e) {
-        status(figure, message(e), true)
-      })
+    const input = figure.node.querySelector("input")
+    const update = live(figure, "next_letter", () => [input.value], (r) => {
+      const shown = r.prefix ? "“" + r.prefix + "”" : "nothing yet"
+      figure.place(probabilityTable(r.tokens, "After BOS + " + shown + ": the next token", (ch) => {
+        if (input.value.length < Number(input.maxLength)) {
+          input.value += ch
+          input.dispatchEvent(new Event("input"))
+        }
+        input.focus()
+      }))
+      figure.node.dataset.prefix = r.prefix
+      figure.status(noted(r, "BOS means the name ends here. Press a letter to append it."))
     })
-    input.addEventListener("input", function () { update(input.value) })
-    update(input.value)
+    input.addEventListener("input", update)
   }
 
   // --- Temperature ----------------------------------------------------------------------------
 
   function temperature(figure) {
-    const slider = figure.querySelector("input[type=range]")
-    const shown = figure.querySelector("output")
-    const update = latest(function (t) {
-      status(figure, "Sampling 20 names at temperature " + t + "…")
-      return timed(figure, py("temperature", t, 20, 42)).then(function (r) {
-        if (Number(slider.value) !== t) return
-        const names = el("ol", { class: "mg-names" }, r.samples.map(function (s) {
-          return el("li", { "data-real": String(s.real) }, [
-            s.name || "(empty)", s.real ? el("span", { class: "mg-real", text: " in the training set" }) : "",
-          ])
-        }))
-        const summary = el("p", { "data-real-count": String(r.real), text:
-          r.real + " of " + r.samples.length + " names are in the training set (seed " + r.seed + ")." })
-        place(figure, el("div", { class: "mg-columns" }, [
-          probabilityTable(r.first, "The first letter at temperature " + t),
-          el("div", {}, [summary, names]),
-        ]))
-        figure.dataset.temperature = String(t)
-        status(figure, "Model: " + r.model + ".")
-      }, function (e) { status(figure, message(e), true) })
+    const slider = figure.node.querySelector("input[type=range]")
+    const shown = figure.node.querySelector("output")
+    const update = live(figure, "temperature", () => [Number(slider.value)], (r) => {
+      const t = r.temperature
+      const names = el("ol", { class: "mg-names" }, r.samples.map((s) => el("li", { "data-real": String(s.real) }, [
+        s.name || "(empty)", s.real ? el("span", { class: "mg-real", text: " in the training set" }) : "",
+      ])))
+      const summary = el("p", { "data-real-count": String(r.real), text:
+        r.real + " of " + r.samples.length + " names are in the training set (seed " + r.seed + ")." })
+      figure.place(el("div", { class: "mg-columns" }, [
+        probabilityTable(r.first, "The first letter at temperature " + t),
+        el("div", {}, [summary, names]),
+      ]))
+      figure.node.dataset.temperature = String(t)
+      figure.status("Names drawn at temperature " + t + ".")
+    }, "Sampling names…")
+    slider.addEventListener("input", () => {
+      shown.textContent = Number(slider.value).toFixed(1)
+      update()
     })
-    function read() {
-      const t = Number(slider.value)
-      shown.textContent = t.toFixed(1)
-      update(t)
-    }
-    slider.addEventListener("input", read)
-    read()
   }
 
   // --- Attention ---------------------------------------------------------------------------------
 
   function attention(figure) {
-    const input = figure.querySelector("input")
-    const update = latest(function (name) {
-      status(figure, "Computing…")
-      return timed(figure, py("attention", name)).then(function (r) {
-        if (input.value !== name) return
-        const labels = r.labels
-        const heads = []
-        r.weights.forEach(function (layer, li) {
-          layer.forEach(function (rows, h) {
-            const head = r.weights.length > 1 ? "layer " + li + ", head " + h : "head " + h
-            const header = el("tr", {}, [el("th", { scope: "col", text: "query \\ key" })].concat(
-              labels.map(function (l) { return el("th", { scope: "col", text: l }) })))
-            const body = rows.map(function (row, q) {
-              const cells = labels.map(function (key, k) {
-                if (k > q) return el("td", { class: "mg-future", "aria-label": "future: not visible" })
-                const w = row[k]
-                const cell = el("td", {
-                  "data-weight": String(w), title: labels[q] + " → " + key + ": " + w,
-                  text: w.toFixed(2).replace(/^0/, ""),
-                })
-                cell.style.setProperty("--w", w.toFixed(4))
-                return cell
+    const input = figure.node.querySelector("input")
+    const update = live(figure, "attention", () => [input.value], (r) => {
+      const labels = r.labels
+      const heads = []
+      r.weights.forEach((layer, li) => {
+        layer.forEach((rows, h) => {
+          const head = r.weights.length > 1 ? "layer " + li + ", head " + h : "head " + h
+          const header = el("tr", {}, [el("th", { scope: "col", text: "query \\ key" })].concat(
+            labels.map((l) => el("th", { scope: "col", text: l }))))
+          const body = rows.map((row, q) => {
+            const cells = labels.map((key, k) => {
+              if (k > q) return el("td", { class: "mg-future", "aria-label": "future: not visible" })
+              const w = row[k]
+              const cell = el("td", {
+                "data-weight": String(w), title: labels[q] + " → " + key + ": " + w,
+                text: w.toFixed(2).replace(/^0/, ""),
               })
-              return el("tr", {}, [el("th", { scope: "row", text: labels[q] })].concat(cells))
+              cell.style.setProperty("--w", w.toFixed(4))
+              return cell
             })
-            heads.push(el("table", { class: "mg-heat", "data-layer": String(li), "data-head": String(h) }, [
-              el("caption", { text: head }), el("thead", {}, [header]), el("tbody", {}, body),
-            ]))
+            return el("tr", {}, [el("th", { scope: "row", text: labels[q] })].concat(cells))
           })
+          heads.push(el("table", { class: "mg-heat", "data-layer": String(li), "data-head": String(h) }, [
+            el("caption", { text: head }), el("thead", {}, [header]), el("tbody", {}, body),
+          ]))
         })
-        place(figure, el("div", { class: "mg-heads" }, heads))
-        figure.dataset.name = name
-        status(figure, "Model: " + r.model + ". Each row is a position looking back; it sums to 1.")
-      }, function (e) { status(figure, message(e), true) })
+      })
+      figure.place(el("div", { class: "mg-heads" }, heads))
+      figure.node.dataset.name = r.name
+      figure.status(noted(r, "Each row is a position looking back; it sums to 1."))
     })
-    input.addEventListener("input", function () { update(input.value) })
-    update(input.value)
+    input.addEventListener("input", update)
   }
 
   // --- Backward, step by step ---------------------------------------------------------------------
-
-  function parseVariables(text) {
-    const variables = {}
-    for (const part of text.split(",")) {
-      if (!part.trim()) continue
-      const m = part.match(/^\s*([A-Za-z_]\w*)\s*=\s*(-?[0-9.]+(?:e-?\d+)?)\s*$/)
-      if (!m || isNaN(Number(m[2]))) throw new Error("write the inputs as a = 2, b = 3")
-      variables[m[1]] = Number(m[2])
-    }
-    return variables
-  }
 
   function fmt(x) {
     return Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? String(+x.toFixed(4)) : x.toExponential(3)
   }
 
   function backward(figure) {
-    const expr = figure.querySelector("[data-input=expression]")
-    const vars = figure.querySelector("[data-input=variables]")
-    const prev = figure.querySelector("[data-step=prev]")
-    const next = figure.querySelector("[data-step=next]")
-    const all = figure.querySelector("[data-step=all]")
+    const node = figure.node
+    const expr = node.querySelector("[data-input=expression]")
+    const vars = node.querySelector("[data-input=variables]")
+    const prev = node.querySelector("[data-step=prev]")
+    const next = node.querySelector("[data-step=next]")
+    const all = node.querySelector("[data-step=all]")
     let graph = null
     let at = 0 // 0..nodes (forward: nodes shown), then nodes..nodes+steps (backward)
-    prev.disabled = next.disabled = all.disabled = true // until Python has built the graph
+
+    function disable() {
+      prev.disabled = next.disabled = all.disabled = true
+    }
 
     function draw() {
       const n = graph.nodes.length
       const shown = Math.min(at, n)
       const done = Math.max(0, at - n)
-      const grads = graph.nodes.map(function () { return null })
+      const grads = graph.nodes.map(() => null)
       if (done > 0) grads[graph.output] = 1
       for (let i = 0; i < done; i++) grads[graph.steps[i].child] = graph.steps[i].grad
       const step = done > 0 ? graph.steps[done - 1] : null
 
       // layout: column = depth (inputs at 0), rows in the order of the topological list
-      const depth = graph.nodes.map(function () { return 0 })
-      graph.edges.forEach(function (e) { depth[e.parent] = Math.max(depth[e.parent], depth[e.child] + 1) })
+      const depth = graph.nodes.map(() => 0)
+      graph.edges.forEach((e) => { depth[e.parent] = Math.max(depth[e.parent], depth[e.child] + 1) })
       const rows = {}
-      const pos = graph.nodes.map(function (_, i) {
+      const pos = graph.nodes.map((_, i) => {
         const row = rows[depth[i]] = (rows[depth[i]] || 0) + 1
         return { x: depth[i], y: row - 1 }
       })
       const W = 150, H = 64, BW = 120, BH = 46
-      const cols = Math.max.apply(null, depth) + 1
-      const height = Math.max.apply(null, Object.values(rows))
+      const cols = Math.max(...depth) + 1
+      const height = Math.max(...Object.values(rows))
       const TOP = 28 // room for the arcs above the first row
       const picture = svg("svg", { viewBox: "0 " + (-TOP) + " " + (cols * W) + " " + (height * H + TOP), role: "img",
         "aria-label": "the computation graph; the table below lists every node", class: "mg-graph" })
       picture.style.minWidth = Math.min(cols * W, cols * 100) + "px"
       picture.style.maxWidth = cols * W + "px"
-      function centre(i) { return [pos[i].x * W + BW / 2 + 10, pos[i].y * H + BH / 2 + 8] }
-      graph.edges.forEach(function (e) {
+      const centre = (i) => [pos[i].x * W + BW / 2 + 10, pos[i].y * H + BH / 2 + 8]
+      graph.edges.forEach((e) => {
         if (e.child >= shown || e.parent >= shown) return
         const a = centre(e.child), b = centre(e.parent)
         const active = step && step.child === e.child && step.parent === e.parent
@@ -281,178 +386,247 @@
         const mx = (x1 + x2) / 2, my = (a[1] + b[1]) / 2 + lift * 2
         picture.append(svg("path", { d: "M" + x1 + " " + a[1] + " Q" + mx + " " + my + " " + x2 + " " + b[1],
           class: active ? "mg-edge mg-edge--active" : "mg-edge" }))
-        const label = svg("text", { x: mx, y: (a[1] + b[1]) / 2 + lift - 4, class: "mg-edge-label" })
-        label.textContent = fmt(e.local)
-        picture.append(label)
+        picture.append(svg("text", { x: mx, y: (a[1] + b[1]) / 2 + lift - 4, class: "mg-edge-label" }, fmt(e.local)))
       })
-      graph.nodes.forEach(function (node, i) {
+      graph.nodes.forEach((g, i) => {
         if (i >= shown) return
         const c = centre(i)
         const active = step ? step.child === i || step.parent === i : i === shown - 1 && done === 0
         picture.append(svg("rect", { x: c[0] - BW / 2, y: c[1] - BH / 2, width: BW, height: BH, rx: 6,
           class: active ? "mg-node mg-node--active" : "mg-node" }))
-        const lines = [node.label.length > 16 ? node.label.slice(0, 15) + "…" : node.label,
-          "data " + fmt(node.data), grads[i] === null ? "grad ·" : "grad " + fmt(grads[i])]
-        lines.forEach(function (text, k) {
-          const t = svg("text", { x: c[0], y: c[1] - 10 + 14 * k, class: k ? "mg-node-num" : "mg-node-label" })
-          t.textContent = text
-          picture.append(t)
+        const lines = [g.label.length > 16 ? g.label.slice(0, 15) + "…" : g.label,
+          "data " + fmt(g.data), grads[i] === null ? "grad ·" : "grad " + fmt(grads[i])]
+        lines.forEach((text, k) => {
+          picture.append(svg("text", { x: c[0], y: c[1] - 10 + 14 * k, class: k ? "mg-node-num" : "mg-node-label" }, text))
         })
       })
 
       const table = el("table", { class: "mg-values" }, [
         el("thead", {}, [el("tr", {}, [el("th", { scope: "col", text: "node" }),
           el("th", { scope: "col", text: "data" }), el("th", { scope: "col", text: "grad" })])]),
-        el("tbody", {}, graph.nodes.slice(0, shown).map(function (node, i) {
-          return el("tr", { "data-node": node.label, "data-data": String(node.data),
-            "data-grad": grads[i] === null ? "" : String(grads[i]) }, [
-            el("th", { scope: "row", text: node.label }), el("td", { text: String(node.data) }),
-            el("td", { text: grads[i] === null ? "not yet" : String(grads[i]) })])
-        })),
+        el("tbody", {}, graph.nodes.slice(0, shown).map((g, i) => el("tr", { "data-node": g.label,
+          "data-data": String(g.data), "data-grad": grads[i] === null ? "" : String(grads[i]) }, [
+          el("th", { scope: "row", text: g.label }), el("td", { text: String(g.data) }),
+          el("td", { text: grads[i] === null ? "not yet" : String(grads[i]) })]))),
       ])
-      place(figure, el("div", {}, [el("div", { class: "mg-scroll" }, [picture]), table]))
+      figure.place(el("div", {}, [el("div", { class: "mg-scroll" }, [picture]), table]))
 
       let say
       if (at === 0) say = "Press Next to build the graph, one node at a time."
       else if (!step) {
-        const node = graph.nodes[shown - 1]
-        say = "Forward " + shown + "/" + n + ": " + node.label + " = " + fmt(node.data) +
+        const last = graph.nodes[shown - 1]
+        say = "Forward " + shown + "/" + n + ": " + last.label + " = " + fmt(last.data) +
           (shown === n ? ". Next: backward() starts at the output with grad 1." : ".")
       } else {
         say = "Backward " + done + "/" + graph.steps.length + ": " + graph.nodes[step.parent].label + " hands " +
           fmt(step.local) + " × " + fmt(step.upstream) + " to " + graph.nodes[step.child].label +
           ", whose grad is now " + fmt(step.grad) + "."
       }
-      status(figure, say)
+      figure.status(say)
       prev.disabled = at === 0
       next.disabled = all.disabled = at === n + graph.steps.length
-      figure.dataset.at = String(at)
+      node.dataset.at = String(at)
+    }
+
+    function show(value) {
+      graph = value
+      at = 0
+      draw()
     }
 
     function build() {
-      let variables
-      try { variables = parseVariables(vars.value) } catch (e) { status(figure, e.message, true); return Promise.resolve() }
-      status(figure, "Computing…")
-      return timed(figure, py("backward_steps", expr.value, variables)).then(function (r) {
-        graph = r
-        at = 0
-        draw()
-      }, function (e) { status(figure, message(e), true) })
+      graph = null
+      disable()
+      delete node.dataset.at
+      figure.ask("backward_steps", [expr.value, vars.value], show)
     }
 
-    prev.addEventListener("click", function () { if (graph && at > 0) { at--; draw() } })
-    next.addEventListener("click", function () {
+    disable()
+    if (figure.frame && figure.frame.value && same(figure.frame.args, [expr.value, vars.value])) {
+      show(figure.frame.value)
+      node.dataset.state = "built"
+    }
+    // The graph does not depend on the model: touching the figure only starts Python.
+    figure.activate = () => figure.ask("model_name", [], () => {
+      if (graph) draw()
+      else figure.status("Type an expression and its inputs, then press Build.")
+    })
+    prev.addEventListener("click", () => { if (graph && at > 0) { at--; draw() } })
+    next.addEventListener("click", () => {
       if (graph && at < graph.nodes.length + graph.steps.length) { at++; draw() }
     })
-    all.addEventListener("click", function () { if (graph) { at = graph.nodes.length + graph.steps.length; draw() } })
-    figure.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); build() })
-    build()
+    all.addEventListener("click", () => { if (graph) { at = graph.nodes.length + graph.steps.length; draw() } })
+    node.querySelector("form").addEventListener("submit", (e) => { e.preventDefault(); build() })
   }
 
   // --- Train it yourself ----------------------------------------------------------------------
 
+  // Round tick positions inside lo..hi, as near `count` of them as steps of 1, 2, 2.5 or 5
+  // times a power of 10 allow.
+  function ticks(lo, hi, count) {
+    const power = Math.pow(10, Math.floor(Math.log10((hi - lo) / Math.max(1, count))))
+    const fit = (s) => Math.abs((hi - lo) / s - count)
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).reduce((best, s) => (fit(s) < fit(best) ? s : best))
+    const out = []
+    for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(+t.toPrecision(12))
+    return out
+  }
+
+  // The loss of every step (thin), its running mean from Python (thick) and a blind guess,
+  // ln(vocabulary size) (dashed), on axes that fit the numbers rather than starting at 0.
+  function curve(points, total, blind, width) {
+    const w = Math.max(280, Math.min(768, Math.round(width))), h = 220
+    const left = 40, right = 12, top = 10, bottom = 30
+    const values = points.map((p) => p.loss).concat(points.map((p) => p.mean), [blind])
+    let lo = Math.min(...values), hi = Math.max(...values)
+    const pad = Math.max((hi - lo) * 0.08, 0.05)
+    lo -= pad
+    hi += pad
+    const x = (step) => left + (step / total) * (w - left - right)
+    const y = (v) => top + (hi - v) / (hi - lo) * (h - top - bottom)
+    const last = points[points.length - 1]
+    const picture = svg("svg", { viewBox: "0 0 " + w + " " + h, class: "mg-curve", role: "img",
+      "aria-label": "loss curve: " + points.length + " of " + total + " steps" +
+        (last ? ", last loss " + last.loss.toFixed(4) + ", running mean " + last.mean.toFixed(4) : "") +
+        "; every step is listed in the log below" })
+    for (const t of ticks(lo, hi, 4)) {
+      picture.append(svg("line", { x1: left, x2: w - right, y1: y(t), y2: y(t), class: "mg-grid" }))
+      picture.append(svg("text", { x: left - 6, y: y(t) + 4, class: "mg-tick mg-tick--y" }, String(t)))
+    }
+    for (const t of ticks(0, total, w < 420 ? 3 : 5)) {
+      picture.append(svg("line", { x1: x(t), x2: x(t), y1: h - bottom, y2: h - bottom + 4, class: "mg-axis" }))
+      picture.append(svg("text", { x: x(t), y: h - bottom + 17, class: "mg-tick mg-tick--x" }, String(t)))
+    }
+    picture.append(svg("line", { x1: left, x2: w - right, y1: h - bottom, y2: h - bottom, class: "mg-axis" }))
+    picture.append(svg("line", { x1: left, x2: left, y1: top, y2: h - bottom, class: "mg-axis" }))
+    picture.append(svg("line", { x1: left, x2: w - right, y1: y(blind), y2: y(blind), class: "mg-guess" }))
+    const line = (key) => points.map((p) => x(p.step).toFixed(1) + "," + y(p[key]).toFixed(1)).join(" ")
+    picture.append(svg("polyline", { points: line("loss"), class: "mg-line" }))
+    picture.append(svg("polyline", { points: line("mean"), class: "mg-mean" }))
+    return picture
+  }
+
   function train(figure) {
-    const form = figure.querySelector("form")
-    const stop = figure.querySelector("[data-action=stop]")
-    const reference = figure.querySelector("[data-action=reference]")
+    const node = figure.node
+    const form = node.querySelector("form")
+    const stop = node.querySelector("[data-action=stop]")
+    const reference = node.querySelector("[data-action=reference]")
     const start = form.querySelector("button[type=submit]")
     let stopping = false
 
-    function curve(losses, total) {
-      const w = 600, h = 200, top = Math.max.apply(null, losses.concat([3.5])), bottom = 0
-      const picture = svg("svg", { viewBox: "0 0 " + w + " " + h, class: "mg-curve", role: "img",
-        "aria-label": "loss curve: " + losses.length + " steps, last loss " +
-          (losses.length ? losses[losses.length - 1].toFixed(4) : "none") + "; every step is listed below" })
-      picture.append(svg("line", { x1: 0, y1: h, x2: w, y2: h, class: "mg-axis" }))
-      const points = losses.map(function (l, i) {
-        return ((i + 1) / total * w).toFixed(1) + "," + (h - (l - bottom) / (top - bottom) * h).toFixed(1)
-      })
-      picture.append(svg("polyline", { points: points.join(" "), class: "mg-line" }))
-      const label = svg("text", { x: 4, y: 14, class: "mg-edge-label" })
-      label.textContent = "loss (0 to " + top.toFixed(1) + ") over " + total + " steps"
-      picture.append(label)
-      return picture
-    }
-
     async function run() {
-      const value = function (name) { return Number(form.elements[name].value) }
+      const generation = ++figure.generation
+      const current = () => generation === figure.generation
+      const field = (name) => form.elements[name].value
       stopping = false
       start.disabled = true
       stop.disabled = false
+      delete node.dataset.trained
+      node.dataset.state = "busy"
       const log = el("pre", { class: "mg-log", "data-train-log": "", tabindex: "0" })
       const samples = el("ol", { class: "mg-names", "aria-label": "samples" })
-      const chart = el("div")
-      place(figure, el("div", {}, [chart, el("p", { text: "Samples (temperature 0.5), every 50 steps:" }), samples, log]))
-      const losses = []
+      const samplesTitle = el("p", { text: "" })
+      const legend = el("p", { class: "mg-curve__legend" })
+      const chart = el("div", { class: "mg-curve__box" })
+      figure.place(el("div", {}, [legend, chart, samplesTitle, samples, log]))
+      const points = []
       try {
-        status(figure, "Setting up…")
-        const info = await py("train_start", value("steps"), value("n_embd"), value("lr"), value("seed"))
+        figure.status(warm ? "Setting up…" : "Starting Python in your browser (the first time takes a few seconds)…")
+        const info = await py(figure.owner, "train_start", [field("steps"), field("n_embd"), field("lr"), field("seed")])
+        if (!current()) return
+        legend.textContent = "Loss at each step (thin line), its mean over the last " + info.window +
+          " steps (thick line), and a blind guess, ln " + info.vocab_size + " = " + info.blind.toFixed(2) +
+          " (dashed). Steps along the bottom."
         log.textContent = "num docs: " + info.num_docs + "\nvocab size: " + info.vocab_size +
           "\nnum params: " + info.num_params + "\n"
         let finished = false
+        let step = 0
         while (!finished && !stopping) {
-          const chunk = await py("train_chunk", 5)
-          for (const s of chunk.losses) { losses.push(s.loss); log.textContent += s.line + "\n" }
+          const chunk = await py(figure.owner, "train_chunk", [info.steps, info.run, settings.trainChunkSeconds])
+          if (!current()) return
+          for (const s of chunk.losses) { points.push(s); log.textContent += s.line + "\n" }
           finished = chunk.finished
-          chart.replaceChildren(curve(losses, info.steps))
-          status(figure, "Step " + chunk.step + " of " + info.steps + ", loss " + losses[losses.length - 1].toFixed(4))
-          if (chunk.step % 50 === 0 || finished || stopping) {
-            const names = await py("train_samples", 5)
-            samples.replaceChildren.apply(samples, names.map(function (n) {
-              return el("li", { text: "step " + chunk.step + ": " + (n || "(empty)") })
-            }))
+          chart.replaceChildren(curve(points, info.steps, info.blind, chart.clientWidth || 600))
+          figure.status((stopping ? "Stopping… " : "") + "Step " + chunk.step + " of " + info.steps +
+            ", loss " + points[points.length - 1].loss.toFixed(4))
+          if (Math.floor(chunk.step / 50) > Math.floor(step / 50) || finished || stopping) {
+            const names = await py(figure.owner, "train_samples", [5, 0.5, info.run])
+            if (!current()) return
+            samplesTitle.textContent = "Names sampled at step " + chunk.step + " (temperature 0.5):"
+            samples.replaceChildren(...names.map((n) => el("li", { text: n || "(empty)" })))
           }
+          step = chunk.step
         }
-        const source = await py("train_keep")
-        figure.dataset.trained = String(losses.length)
-        status(figure, (stopping ? "Stopped. " : "Done. ") + "The other figures now read " + source + ".")
+        if (!points.length) {
+          node.dataset.state = "stopped"
+          figure.status("Stopped before the first step: nothing was trained, nothing kept.")
+          return
+        }
+        const kept = await py(figure.owner, "train_keep", [info.run])
+        if (!current()) return
+        node.dataset.trained = String(kept.steps)
+        node.dataset.state = "ready"
+        figure.status((stopping ? "Stopped at step " : "Done: ") + kept.steps + " of " + info.steps +
+          " steps trained. The other live figures now read " + kept.model + ".")
+        showModel(kept.model)
         reference.hidden = false
-      } catch (e) {
-        status(figure, message(e), true)
+      } catch (error) {
+        if (current() && !error.replaced) figure.fail(error.stopped ? plain("Stopped; nothing was kept.", { stopped: true }) : error)
       } finally {
-        start.disabled = false
-        stop.disabled = true
+        if (current()) {
+          start.disabled = false
+          stop.disabled = true
+        }
       }
     }
 
-    form.addEventListener("submit", function (e) { e.preventDefault(); if (!start.disabled) run() })
-    stop.addEventListener("click", function () { stopping = true; status(figure, "Stopping after this chunk of steps…") })
-    reference.addEventListener("click", function () {
-      py("use_reference").then(function (source) {
+    form.addEventListener("submit", (e) => { e.preventDefault(); if (!start.disabled) run() })
+    stop.addEventListener("click", () => { stopping = true; figure.status("Stopping after this chunk of steps…") })
+    reference.addEventListener("click", () => {
+      py(figure.owner, "use_reference", []).then((name) => {
         reference.hidden = true
-        status(figure, "The figures read the " + source + " again.")
-      }, function (e) { status(figure, message(e), true) })
+        showModel(name)
+        figure.status("The figures read " + name + " again.")
+      }, (error) => figure.fail(error))
     })
-    status(figure, "Choose the settings and press Train: it runs the scalar engine in your browser.")
+    figure.activate = () => {}
+    figure.status("Choose the settings and press Train: it runs the scalar engine in your browser.")
   }
 
-  // --- Start each figure when it is touched or seen -----------------------------------------------
+  // --- Each page's figures: drawn at once, started when touched, stopped when left -----------
 
-  const FIGURES = { "next-letter": nextLetter, temperature: temperature, attention: attention,
-    backward: backward, train: train }
-
-  function activate(figure) {
-    if (figure.dataset.active) return
-    figure.dataset.active = "true"
-    const setup = FIGURES[figure.dataset.figure]
-    if (setup) setup(figure)
-  }
+  const FIGURES = { "next-letter": nextLetter, temperature, attention, backward, train }
+  let onPage = []
 
   function init() {
-    const figures = document.querySelectorAll("[data-figure]")
-    if (!figures.length) return
-    const seen = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
-      for (const entry of entries) {
-        if (entry.isIntersecting) { seen.unobserve(entry.target); activate(entry.target) }
+    leave()
+    for (const node of document.querySelectorAll("[data-figure]")) {
+      const setup = FIGURES[node.dataset.figure]
+      if (!setup || node.dataset.ready) continue
+      node.dataset.ready = "true"
+      const figure = new Figure(node)
+      onPage.push(figure)
+      setup(figure)
+      const touched = () => {
+        if (node.dataset.active) return
+        node.dataset.active = "true"
+        figure.activate()
       }
-    }, { rootMargin: "100px" }) : null
-    figures.forEach(function (figure) {
-      figure.addEventListener("focusin", function () { activate(figure) }, { once: true })
-      figure.addEventListener("pointerdown", function () { activate(figure) }, { once: true })
-      if (seen) seen.observe(figure)
-    })
+      for (const type of ["pointerdown", "keydown", "focusin", "input"]) node.addEventListener(type, touched)
+    }
+    if (modelName) showModel(modelName)
   }
 
-  window.MicrogptFigures = { init: init }
+  // The page is being left (Material's instant navigation keeps this script and its Python):
+  // the figures' work ends, a training loop included.
+  function leave() {
+    for (const figure of onPage) {
+      figure.leave()
+      if (window.MicrogptRuntime) session().stop(figure.owner)
+    }
+    onPage = []
+  }
+
+  window.MicrogptFigures = { init, leave, settings, ticks }
   init()
 })()

@@ -3,19 +3,24 @@
 The figures' JavaScript draws; it never computes. It asks the page's Python worker for
 one of the functions below (through session.call), and every number it shows is one that
 microgpt's own gpt(), softmax(), Value, backward(), train_step() or sample() produced.
-Each function returns plain JSON-able data. Bad input raises ValueError with one line
-that the figure shows to the reader.
+Each function returns plain JSON-able data. Bad input raises ValueError with one plain
+sentence that the figure shows to the reader; the page reaches them all through call(),
+which turns that sentence (and any number JSON cannot carry) into {"error": ...}.
 
-The same file runs under pytest (tests/test_figures.py), in CPython, against the package.
+The same file runs under pytest (tests/test_figures.py), in CPython, against the package,
+and at build time (docs/hooks/figures.py), where it computes each figure's first frame.
 """
 
 import ast
 import contextlib
+import json
+import math
 import random
+import time
 from pathlib import Path
 
 import microgpt.model
-from microgpt.checkpoint import load_checkpoint, state_dict_of
+from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
 from microgpt.cli import UsageError, build_parser, scalar_engine, start_training
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.engine import Value
@@ -30,12 +35,13 @@ REFERENCE = Path(__file__).resolve().parents[1] / "checkpoints" / "names-1000.js
 # The reference checkpoint, until the reader trains one in "Train it yourself" and keeps it.
 
 _model = {}
+REFERENCE_NAME = "the reference model"
 
 
 def reference_model():
     ckpt = load_checkpoint(REFERENCE)
     return {"state_dict": state_dict_of(ckpt["weights"]), "config": GPTConfig(**ckpt["config"]),
-            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": "reference checkpoint, 1000 steps"}
+            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": REFERENCE_NAME}
 
 
 def model():
@@ -50,18 +56,39 @@ def use_reference():
     return model()["source"]
 
 
-def _tokens(prefix, tok, config, room):
-    """BOS then the prefix's ids, or ValueError naming what the model cannot read."""
-    if not isinstance(prefix, str):
-        raise ValueError("the prefix must be text")
-    unknown = sorted(set(prefix) - set(tok.chars))
+def model_name():
+    """Which model the figures read: "the reference model", or the reader's."""
+    return model()["source"]
+
+
+def _shown(ch):
+    return "a space" if ch == " " else f"“{ch}”" if ch.isprintable() else repr(ch)
+
+
+def _read(text, tok, config, what):
+    """(ids of BOS + text, the text as read, a note) or ValueError in plain words.
+
+    A model that knows no capital letter reads capitals as their lowercase letter, and the
+    note says so; one trained on names with capitals reads them as they are."""
+    if not isinstance(text, str):
+        raise ValueError(f"the {what} must be text")
+    known = set(tok.chars)
+    note = ""
+    if not any(ch.isupper() for ch in known):
+        lowered = "".join(ch.lower() if ch.isupper() and ch.lower() in known else ch for ch in text)
+        if lowered != text:
+            text, note = lowered, f"read as “{lowered}”: this model knows only lowercase letters"
+    unknown = sorted(set(text) - known)
     if unknown:
-        shown = ", ".join(repr(ch) for ch in unknown)
-        raise ValueError(f"the model only knows the letters {''.join(tok.chars)}; not {shown}")
-    if len(prefix) + room > config.block_size:
-        raise ValueError(f"at most {config.block_size - room} letters: the model sees "
-                         f"{config.block_size} tokens, BOS included")
-    return [tok.bos] + tok.encode(prefix)
+        listed = ", ".join(_shown(ch) for ch in unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise ValueError(f"this model knows only the letters {''.join(tok.chars)}, "
+                         f"so it cannot read {listed}")
+    # BOS takes the first of the block_size positions, so a text has one fewer.
+    most = config.block_size - 1
+    if len(text) > most:
+        raise ValueError(f"at most {most} letters: the model reads {config.block_size} positions, "
+                         f"and BOS takes the first ({len(text)} given)")
+    return [tok.bos] + tok.encode(text), text, note
 
 
 def _label(tok, token_id):
@@ -79,15 +106,15 @@ def next_letter(prefix, temperature=1.0):
     """
     m = model()
     sd, config, tok = m["state_dict"], m["config"], m["tokenizer"]
-    if not (isinstance(temperature, (int, float)) and temperature > 0):
-        raise ValueError("the temperature must be a number above 0")
-    ids = _tokens(prefix, tok, config, room=1)
+    if not (type(temperature) in (int, float) and 0 < temperature < math.inf):
+        raise ValueError("the temperature must be a positive number")
+    ids, prefix, note = _read(prefix, tok, config, "prefix")
     keys = [[] for _ in range(config.n_layer)]
     values = [[] for _ in range(config.n_layer)]
     for pos_id, token_id in enumerate(ids):
         logits = gpt(sd, config, token_id, pos_id, keys, values)
     probs = softmax(logits) if temperature == 1 else softmax([x / temperature for x in logits])
-    return {"prefix": prefix, "temperature": temperature, "model": m["source"],
+    return {"prefix": prefix, "note": note, "temperature": temperature, "model": m["source"],
             "tokens": [{"token": _label(tok, i), "prob": p.data, "repr": repr(p.data)}
                        for i, p in enumerate(probs)]}
 
@@ -124,7 +151,7 @@ def attention(name):
     """
     m = model()
     sd, config, tok = m["state_dict"], m["config"], m["tokenizer"]
-    ids = _tokens(name, tok, config, room=0)
+    ids, name, note = _read(name, tok, config, "name")
     keys = [[] for _ in range(config.n_layer)]
     values = [[] for _ in range(config.n_layer)]
     weights = [[[] for _ in range(config.n_head)] for _ in range(config.n_layer)]
@@ -133,13 +160,14 @@ def attention(name):
             gpt(sd, config, token_id, pos_id, keys, values)
         for k, row in enumerate(calls):
             weights[k // config.n_head][k % config.n_head].append(row)
-    return {"name": name, "labels": [_label(tok, i) for i in ids], "model": m["source"],
+    return {"name": name, "note": note, "labels": [_label(tok, i) for i in ids], "model": m["source"],
             "weights": weights}
 
 
 # --- Temperature -------------------------------------------------------------------
 
 _training_names = set()
+MAX_NAMES = 200
 
 
 def training_names():
@@ -151,8 +179,8 @@ def training_names():
 def temperature(temperature, num=20, seed=42):
     """num names sampled at this temperature, which of them are training names, and the
     first-letter distribution (the next token after BOS) at the same temperature."""
-    if not (isinstance(num, int) and 1 <= num <= 200):
-        raise ValueError("the number of names must be a whole number from 1 to 200")
+    if not (isinstance(num, int) and 1 <= num <= MAX_NAMES):
+        raise ValueError(f"the number of names must be a whole number, at least one and at most {MAX_NAMES}")
     first = next_letter("", temperature)
     m = model()
     rng = random.Random(seed)
@@ -167,10 +195,20 @@ def temperature(temperature, num=20, seed=42):
 
 ALLOWED_METHODS = ("log", "exp", "relu")
 ALLOWED_OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd)
+# A graph the page can draw and a parse that stays shallow (Python's parser recurses on
+# brackets, and in the page a deep recursion ends the whole worker, not just this call).
+MAX_CHARACTERS = 120
+MAX_DEPTH = 12
+MAX_OPERATIONS = 30
+MAX_VARIABLES = 8
+EXAMPLE_INPUTS = "a = 2, b = 3"  # typed: 2 3 -- the worked example's inputs, as the reader types them
 
 
 def _check_expression(tree):
+    operations = 0
     for node in ast.walk(tree):
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)):
+            operations += 1
         if isinstance(node, (ast.Expression, ast.Load, ast.Name, ast.BinOp, ast.UnaryOp,
                              *ALLOWED_OPERATORS)):
             continue
@@ -182,6 +220,82 @@ def _check_expression(tree):
         if isinstance(node, ast.Attribute) and node.attr in ALLOWED_METHODS:
             continue
         raise ValueError("use numbers, the names given, + - * / **, and .log() .exp() .relu()")
+    if operations > MAX_OPERATIONS:
+        raise ValueError(f"at most {MAX_OPERATIONS} operations, so that the graph fits "
+                         f"the figure ({operations} given)")
+
+
+def _parse_expression(expression):
+    if not isinstance(expression, str):
+        raise ValueError("the expression must be text")
+    text = expression.strip()
+    if not text:
+        raise ValueError("type an expression, such as a * b + a")
+    if len(text) > MAX_CHARACTERS:
+        raise ValueError(f"at most {MAX_CHARACTERS} characters in the expression "
+                         f"({len(text)} given)")
+    depth = deepest = 0
+    for ch in text:
+        depth += (ch in "([{") - (ch in ")]}")
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise ValueError(f"at most {MAX_DEPTH} brackets inside each other ({deepest} given)")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as e:
+        raise ValueError(f"not an expression: {e.msg}") from None
+    _check_expression(tree)
+    return tree
+
+
+def _number(name, text):
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"the input {name} needs a number, not {text!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"the input {name} = {text} is too large for a float: "
+                         f"use a number below {1e308:.0e}")
+    return number
+
+
+def parse_variables(variables):
+    """{name: float} from "a = 2, b = 3" (what the reader types) or from a dict."""
+    if isinstance(variables, str):
+        pairs = []
+        for part in variables.split(","):
+            if not part.strip():
+                continue
+            name, equals, value = part.partition("=")
+            if not equals:
+                raise ValueError(f"write the inputs as {EXAMPLE_INPUTS}")
+            pairs.append((name.strip(), value.strip()))
+    elif isinstance(variables, dict):
+        pairs = list(variables.items())
+    else:
+        raise ValueError(f"write the inputs as {EXAMPLE_INPUTS}")
+    if not pairs:
+        raise ValueError(f"give at least one input, as in {EXAMPLE_INPUTS}")
+    if len(pairs) > MAX_VARIABLES:
+        raise ValueError(f"at most {MAX_VARIABLES} inputs ({len(pairs)} given)")
+    parsed = {}
+    for name, value in pairs:
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise ValueError(f"an input needs a name such as a or rate, not {name!r}")
+        if type(value) in (int, float):
+            value = repr(value)
+        parsed[name] = _number(name, value)
+    return parsed
+
+
+def _finite(value, where):
+    """value if it is a real, finite float; else ValueError saying what went wrong where
+    (where: "the value of a * b", "the gradient of a", ...)."""
+    if isinstance(value, complex):
+        raise ValueError(f"{where} is not a real number (a negative number to a fractional power)")
+    if not math.isfinite(value):
+        raise ValueError(f"{where} is too large for a float ({value})")
+    return value
 
 
 class _Watched:
@@ -208,15 +322,10 @@ def backward_steps(expression="a * b + a", variables=None):
     computes). edges: child -> parent with the local gradient. steps: what backward() did,
     edge by edge, in its own order, with the child's gradient after each +=.
     """
-    variables = {"a": 2, "b": 3} if variables is None else dict(variables)
-    for name, number in variables.items():
-        if not (name.isidentifier() and isinstance(number, (int, float))):
-            raise ValueError(f"a variable needs a name and a number, not {name!r} = {number!r}")
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as e:
-        raise ValueError(f"not an expression: {e.msg}") from None
-    _check_expression(tree)
+    # Floats throughout, as in the model: an int power such as 9 ** 9 ** 9 would be exact,
+    # and so take Python forever, where a float says at once that it is too large.
+    variables = parse_variables({"a": 2, "b": 3} if variables is None else variables)
+    tree = _parse_expression(expression)
     leaves = {name: Value(number) for name, number in variables.items()}
     labels = {id(v): name for name, v in leaves.items()}
 
@@ -226,7 +335,7 @@ def backward_steps(expression="a * b + a", variables=None):
                 raise ValueError(f"unknown name {node.id!r}: the names are {', '.join(leaves)}")
             return leaves[node.id]
         if isinstance(node, ast.Constant):
-            return node.value
+            return _finite(float(node.value), f"the number {ast.unparse(node)}")
         if isinstance(node, ast.UnaryOp):
             operand = evaluate(node.operand)
             result = -operand if isinstance(node.op, ast.USub) else operand
@@ -247,16 +356,26 @@ def backward_steps(expression="a * b + a", variables=None):
             if not isinstance(target, Value):
                 raise ValueError(f".{node.func.attr}() needs a Value, not a plain number")
             result = getattr(target, node.func.attr)()
+        where = ast.unparse(node)
         if isinstance(result, Value):
-            labels.setdefault(id(result), ast.unparse(node))
+            labels.setdefault(id(result), where)
+            _finite(result.data, f"the value of {where}")
+            for local in result._local_grads:
+                _finite(local, f"the local gradient of {where}")
+        else:
+            _finite(result, f"the value of {where}")
         return result
 
     try:
         out = evaluate(tree.body)
-    except (ValueError, ZeroDivisionError, OverflowError) as e:
-        if isinstance(e, ValueError) and not str(e).startswith("math"):
+    except ZeroDivisionError:
+        raise ValueError("cannot compute it: it divides by zero somewhere") from None  # typed: zero -- division by zero, no figure
+    except OverflowError:
+        raise ValueError("cannot compute it: a number grows too large for a float") from None
+    except ValueError as e:
+        if str(e) != "math domain error":
             raise
-        raise ValueError(f"cannot compute it: {e}") from None
+        raise ValueError("cannot compute it: .log() of zero or of a negative number") from None  # typed: zero -- the logarithm's domain, no figure
     if not isinstance(out, Value):
         raise ValueError("the expression must use at least one of the names")
 
@@ -277,6 +396,8 @@ def backward_steps(expression="a * b + a", variables=None):
     out.backward()  # the real one
     for node in graph:  # plain numbers again, as they were
         node._local_grads = tuple(w.value for w in node._local_grads)
+    for node in graph:
+        _finite(node.grad, f"the gradient of {labels.get(id(node), 'a step')}")
 
     grads, steps, visited = {id(v): 0 for v in graph}, [], [out]
     grads[id(out)] = 1
@@ -297,7 +418,8 @@ def backward_steps(expression="a * b + a", variables=None):
     for v in order:
         label = labels.get(id(v))
         if label is None and not v._children:
-            label = repr(v.data)  # a plain number the expression used
+            # a plain number the expression used, as it was typed when it was whole
+            label = str(int(v.data)) if float(v.data).is_integer() and abs(v.data) < 1e15 else repr(v.data)
         elif label is None:  # a step inside an operator, e.g. the -b of a - b
             label, unnamed = f"t{unnamed}", unnamed + 1
         nodes.append({"label": label, "data": v.data, "grad": v.grad, "leaf": not v._children})
@@ -318,41 +440,106 @@ def child_share(parent, child, upstream):
 
 
 # --- Train it yourself ---------------------------------------------------------------
-# Training runs in chunks of steps, one session.call each, with the run kept here between
-# calls: Stop in the page waits for the chunk in progress, so what was trained is kept.
+# Training runs in chunks of steps, one call each, with the run kept here between calls.
+# Each chunk is short, so that a block's Run waits for at most one chunk, and Stop in the
+# page keeps what was trained. Each run has a number: a chunk asked for by a loop of an
+# older run (a page left behind) is refused, and never trains the new run.
 
+MAX_STEPS = 5000
+MAX_LR = 1  # as the form's field allows
+RUNNING_MEAN_WINDOW = 50  # steps, as in the plot of the reference run
 _run = {}
+_runs_started = [0]
+
+
+def _whole(text, what, low, high):
+    try:
+        number = float(text)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number.is_integer() and low <= number <= high):
+        raise ValueError(f"{what} must be a whole number from {low:,} to {high:,}, "
+                         f"not {str(text).strip() or 'nothing'}")
+    return int(number)
+
+
+def read_settings(steps, n_embd, lr, seed):
+    """The form's four settings (text or numbers) as numbers, or ValueError in the
+    form's own words."""
+    steps = _whole(steps, "Steps", 1, MAX_STEPS)
+    heads = GPTConfig().n_head
+    n_embd = _whole(n_embd, "n_embd", heads, 64 * heads)
+    if n_embd % heads:
+        raise ValueError(f"n_embd must be a multiple of {heads}, the number of attention heads, "
+                         f"not {n_embd}")
+    try:
+        rate = float(lr)
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not (0 < rate <= MAX_LR):
+        raise ValueError(f"the learning rate must be a positive number, at most {MAX_LR}, "
+                         f"not {str(lr).strip() or 'nothing'}")
+    seed = _whole(seed, "Seed", 0, 2**32 - 1)
+    return steps, n_embd, rate, seed
 
 
 def train_start(steps=200, n_embd=16, lr=0.01, seed=42):
     """Set up a run exactly as `microgpt train --steps --n-embd --lr --seed` does."""
-    argv = ["train", "--steps", str(steps), "--n-embd", str(n_embd), "--lr", str(lr), "--seed", str(seed)]
+    steps, n_embd, lr, seed = read_settings(steps, n_embd, lr, seed)
+    argv = ["train", "--steps", str(steps), "--n-embd", str(n_embd), "--lr", repr(lr), "--seed", str(seed)]
     try:
         args = build_parser().parse_args(argv)
         docs, tokenizer, config, opt, rng, ckpt = start_training(args)
     except UsageError as e:
         raise ValueError(str(e)) from None
     step_fn, export = scalar_engine(ckpt, config, tokenizer, opt)
+    _runs_started[0] += 1
     _run.clear()
-    _run.update(docs=docs, tokenizer=tokenizer, config=config, steps=steps, step=0, losses=[],
-                step_fn=step_fn, export=export, seed=seed)
-    return {"num_docs": len(docs), "vocab_size": tokenizer.vocab_size,
-            "num_params": len(ckpt["adam_m"]), "steps": steps}
+    _run.update(run=_runs_started[0], docs=docs, tokenizer=tokenizer, config=config, steps=steps,
+                step=0, losses=[], step_fn=step_fn, export=export, seed=seed, lr=lr)
+    return {"run": _run["run"], "num_docs": len(docs), "vocab_size": tokenizer.vocab_size,
+            "num_params": len(ckpt["adam_m"]), "steps": steps,
+            "blind": math.log(tokenizer.vocab_size), "window": RUNNING_MEAN_WINDOW}
 
 
-def train_chunk(count=10):
-    """Up to count more steps; each step's loss, and the line `microgpt train` prints for it."""
+def _current(run):
     if not _run:
-        raise ValueError("no training run: start one first")
+        raise ValueError("no training run: press Train to start one")
+    if run is not None and run != _run["run"]:
+        raise ValueError("this training run was replaced by a newer one")
+
+
+def train_chunk(count=10, run=None, seconds=None):
+    """Up to count more steps (fewer if seconds pass first; always at least one): each
+    step's loss, the running mean of the losses so far, and the line `microgpt train`
+    prints for it."""
+    _current(run)
     done = []
-    docs, steps = _run["docs"], _run["steps"]
+    docs, steps, losses = _run["docs"], _run["steps"], _run["losses"]
+    start = time.perf_counter()
     while len(done) < count and _run["step"] < steps:
+        if done and seconds is not None and time.perf_counter() - start > seconds:
+            break
         step = _run["step"]
-        loss = _run["step_fn"](step, docs[step % len(docs)], steps)
-        _run["losses"].append(loss)
+        try:
+            loss = _run["step_fn"](step, docs[step % len(docs)], steps)
+        except (OverflowError, ZeroDivisionError, ValueError) as e:  # log(0), as train() says
+            if isinstance(e, ValueError) and str(e) != "math domain error":
+                raise
+            loss = math.nan
+        if not math.isfinite(loss):
+            lr = _run["lr"]
+            _run.clear()  # nothing worth keeping: the weights are no longer numbers
+            raise ValueError(f"training diverged at step {step + 1}: the loss is no longer a "
+                             f"number. A learning rate of {lr} is too large for this model; "
+                             "try a smaller one")
+        losses.append(loss)
         _run["step"] = step + 1
         done.append({"step": step + 1, "loss": loss,
                      "line": f"step {step + 1:4d} / {steps:4d} | loss {loss:.4f}"})
+    tail = losses[max(0, len(losses) - len(done) - RUNNING_MEAN_WINDOW + 1):]
+    for entry, mean in zip(done, running_mean(tail, RUNNING_MEAN_WINDOW)[len(tail) - len(done):]):
+        entry["mean"] = mean
     return {"losses": done, "step": _run["step"], "finished": _run["step"] >= steps}
 
 
@@ -363,20 +550,73 @@ def _trained_model():
             "source": f"your model, {step} step{'s' * (step != 1)} (n_embd {_run['config'].n_embd})"}
 
 
-def train_samples(num=5, temperature=0.5):
+def train_samples(num=5, temperature=0.5, run=None):
     """A few names from the model as trained so far (its own random stream, so the run's
     is untouched)."""
-    if not _run:
-        raise ValueError("no training run: start one first")
+    _current(run)
     m = _trained_model()
     rng = random.Random(_run["seed"])
     return [sample(m["state_dict"], m["config"], m["tokenizer"], rng, temperature) for _ in range(num)]
 
 
-def train_keep():
-    """Let the other figures read the model trained so far."""
-    if not _run:
-        raise ValueError("no training run: start one first")
+def train_keep(run=None):
+    """Let the other figures read the model trained so far: its description, and the
+    number of steps it had."""
+    _current(run)
     _model.clear()
     _model.update(_trained_model())
-    return _model["source"]
+    return {"model": _model["source"], "steps": _run["step"]}
+
+
+# --- What the page calls ---------------------------------------------------------------
+
+PAGE_CALLS = {f.__name__: f for f in (next_letter, attention, temperature, backward_steps,
+                                      train_start, train_chunk, train_samples, train_keep,
+                                      use_reference, model_name)}
+
+
+def call(name, arguments):
+    """The page's one way in: PAGE_CALLS[name](*json.loads(arguments)).
+
+    Returns {"value": the result} or {"error": one plain sentence}: the reader's input
+    problem, or a number that JSON cannot carry (which JavaScript would otherwise fail
+    to read). Arguments come as JSON text, so the page never writes Python source."""
+    function = PAGE_CALLS.get(name)
+    if function is None:
+        return {"error": f"the page asked for {name!r}, which no figure computes"}
+    try:
+        value = function(*json.loads(arguments))
+    except ValueError as e:
+        return {"error": str(e)}
+    except RecursionError:
+        return {"error": "the input is nested too deeply to compute"}
+    except MemoryError:
+        return {"error": "the input needs more memory than the page has"}
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return {"error": "a number in the result is too large for a float"}
+    return {"value": value}
+
+
+# --- The first frame of each figure, computed at build time ----------------------------
+
+def first_frame(figure, inputs):
+    """The call the page makes for the inputs its markup starts with, and its answer,
+    from the reference model: what the figure shows before Python starts in the page.
+
+    inputs: the figure's fields by name (text, as in the markup). None for a figure that
+    computes nothing until asked (training)."""
+    if figure == "next-letter":
+        name, args = "next_letter", [inputs["prefix"]]
+    elif figure == "attention":
+        name, args = "attention", [inputs["name"]]
+    elif figure == "temperature":
+        name, args = "temperature", [float(inputs["temperature"])]
+    elif figure == "backward":
+        name, args = "backward_steps", [inputs["expression"], inputs["variables"]]
+    else:
+        return None
+    use_reference()
+    answer = call(name, json.dumps(args))
+    return {"call": name, "args": args, **answer}
