@@ -1,10 +1,15 @@
 """benchmarks/main_road.py counts what a reader meets without opening anything, at the rates of
-issue 23's beginner: 200 words a minute, 6 s a line of code, 2 s a line of output."""
+issue 23's beginner: 200 words a minute, 6 s a line of code, 2 s a line of output; and on the
+site the tests build, every page with a target meets it (each act 15 minutes, Home 10, the
+ladder, the complete picture and the efficiency page 20), so a paragraph that breaks a page's
+budget fails the suite with the page's minutes."""
 
 import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "main_road.py"
@@ -74,3 +79,23 @@ def test_the_table_and_results_name_each_page_with_its_target(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].split() == ["index", "18", "3", "3", "0.5", "10", "yes"]
     assert '"page": "index"' in out.read_text(encoding="utf-8")
+
+
+def test_a_page_over_its_target_is_reported(tmp_path):
+    site = _one_page_site(tmp_path)
+    (site / "act-1-world").mkdir()
+    words = " ".join(["word"] * 3010)  # 3010 / 200 = 15.05 minutes
+    (site / "act-1-world" / "index.html").write_text(
+        f'<article class="md-content__inner"><p>{words}</p></article>', encoding="utf-8")
+    rows = {r["page"]: r for r in main_road().measure_site(site)}
+    assert (rows["act-1-world"]["minutes"], rows["act-1-world"]["meets"]) == (15.05, False)
+    assert rows["index"]["meets"] is True
+
+
+@pytest.mark.xdist_group("site")  # the same worker, and so the same build, as the browser tests
+def test_every_page_meets_its_main_road_target(site):
+    rows = main_road().measure_site(site.directory)
+    assert {r["page"] for r in rows if r["target"] is not None} == set(main_road().TARGETS)
+    over = [f"{r['page']}: {r['minutes']:.1f} minutes, target {r['target']}" for r in rows if r["meets"] is False]
+    assert not over, ("main road over its target (python benchmarks/main_road.py --site SITE --page PAGE "
+                      "shows where the minutes go): " + "; ".join(over))
