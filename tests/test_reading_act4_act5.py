@@ -157,7 +157,8 @@ ACT5 = "act-5-voice.md"
 
 
 def test_act5_first_name_of_the_run_and_its_letters():
-    found = claim(ACT5, r"the reference model's first name is `(\w+)`: it drew `(\w)`, then "
+    found = claim(ACT5, r"the first name the trained reference model writes \(the first of its "
+                        r"\[samples\]\(#twenty-names\)\) is `(\w+)`: it drew `(\w)`, then "
                         r"((?:`\w`, )*)and then `BOS`")
     name, first, rest = found[1], found[2], re.findall(r"`(\w)`", found[3])
     assert name == run_samples()[0]
