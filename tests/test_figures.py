@@ -1,5 +1,6 @@
 """docs/live/figures.py, the Python behind the live figures, against the package itself."""
 
+import math
 import random
 import subprocess
 import sys
@@ -306,3 +307,23 @@ def test_training_refuses_bad_settings():
     with pytest.raises(ValueError, match="^Seed must be a whole number"):
         figures.train_start(seed="")
     assert figures.train_start("3", "8", "0.02", "7")["steps"] == 3  # the form's text is read as numbers
+
+
+def test_log_of_zero_is_said_plainly_whatever_python_calls_it(monkeypatch):
+    """Python 3.14 (the page's, in Pyodide) words math.log(0)'s ValueError differently from 3.11."""
+    import microgpt.engine
+
+    real = math.log
+
+    def log(x):
+        if x <= 0:
+            raise ValueError(f"expected a positive input, got {x!r}")
+        return real(x)
+
+    monkeypatch.setattr(microgpt.engine.math, "log", log)
+    with pytest.raises(ValueError, match=r"^cannot compute it: \.log\(\) of zero or of a negative number$"):
+        figures.backward_steps("(a - a).log()", {"a": 2})
+    run = figures.train_start(steps=3, n_embd=4, seed=1)["run"]
+    monkeypatch.setitem(figures._run, "step_fn", lambda *args: log(0.0))
+    with pytest.raises(ValueError, match="^training diverged at step 1"):
+        figures.train_chunk(1, run)

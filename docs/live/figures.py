@@ -355,7 +355,10 @@ def backward_steps(expression="a * b + a", variables=None):
             target = evaluate(node.func.value)
             if not isinstance(target, Value):
                 raise ValueError(f".{node.func.attr}() needs a Value, not a plain number")
-            result = getattr(target, node.func.attr)()
+            try:
+                result = getattr(target, node.func.attr)()
+            except ValueError:  # math.log's domain; its message differs between Pythons
+                raise ValueError("cannot compute it: .log() of zero or of a negative number") from None  # typed: zero -- the logarithm's domain, no figure
         where = ast.unparse(node)
         if isinstance(result, Value):
             labels.setdefault(id(result), where)
@@ -372,10 +375,6 @@ def backward_steps(expression="a * b + a", variables=None):
         raise ValueError("cannot compute it: it divides by zero somewhere") from None  # typed: zero -- division by zero, no figure
     except OverflowError:
         raise ValueError("cannot compute it: a number grows too large for a float") from None
-    except ValueError as e:
-        if str(e) != "math domain error":
-            raise
-        raise ValueError("cannot compute it: .log() of zero or of a negative number") from None  # typed: zero -- the logarithm's domain, no figure
     if not isinstance(out, Value):
         raise ValueError("the expression must use at least one of the names")
 
@@ -523,10 +522,8 @@ def train_chunk(count=10, run=None, seconds=None):
         step = _run["step"]
         try:
             loss = _run["step_fn"](step, docs[step % len(docs)], steps)
-        except (OverflowError, ZeroDivisionError, ValueError) as e:  # log(0), as train() says
-            if isinstance(e, ValueError) and str(e) != "math domain error":
-                raise
-            loss = math.nan
+        except (OverflowError, ZeroDivisionError, ValueError):  # ValueError: log(0), worded
+            loss = math.nan  # "math domain error" up to Python 3.13, otherwise in the page's 3.14
         if not math.isfinite(loss):
             lr = _run["lr"]
             _run.clear()  # nothing worth keeping: the weights are no longer numbers
