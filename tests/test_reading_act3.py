@@ -68,24 +68,25 @@ def test_after_chr_the_trained_model_wants_a_vowel_and_the_untrained_one_guesses
 
 
 def test_one_query_looks_one_letter_back_at_the_only_positive_score():
-    named = sentence(literal=False, pattern=r"The query matches the key of the `(\w)` far better than any other: its score "
-                     r"is the only positive one\. Softmax turns that lead into most of the weight, so "
-                     r"the mix, what this head hands on for the `(\w)`, is close to the value of the "
-                     r"`(\w)`\. At the `(\w)`, this head looks one letter back\.")
-    key, query, key_again, query_again = named.groups()
-    assert key == key_again and query == query_again
-    lines = output_of("print(f\"query of {labels[t]!r}, head {head}")
-    rows = [line.split() for line in lines[2:-1]]  # key, q.k, scaled, weight, value...
+    named = sentence(literal=False, pattern=r"The key of the `(\w)` matches the query far better "
+                     r"than any other: its score is the only positive one, softmax gives it most of "
+                     r"the weight, and the mix is close to the `(\w)`'s value\. At the `(\w)`, this "
+                     r"head looks one letter back\.")
+    key, key_again, query = named.groups()
+    assert key == key_again
+    lines = output_of('print(show("mix", mix))')
+    split = lines.index("values, and their mix by weight:")
+    rows = [line.split() for line in lines[3:split]]  # key, q.k, scaled, weight
+    values = {line.split()[0]: [float(n) for n in line.split()[1:]] for line in lines[split + 1 :]}
+    mix = values.pop("mix")
     positive = [row[0] for row in rows if float(row[1]) > 0]
     assert positive == [key], positive
     weights = {row[0]: float(row[3]) for row in rows}
     assert max(weights, key=weights.get) == key and weights[key] > 0.5  # "most of the weight"
     assert rows[-1][0] == query and rows[-2][0] == key  # the query is the last row; one letter back
-    mix = [float(n) for n in lines[-1].split(":")[1].split()]
-    value = [float(n) for n in rows[-2][4:]]
-    others = [[float(n) for n in row[4:]] for row in rows if row[0] != key]
     distance = lambda a, b: sum((x - y) ** 2 for x, y in zip(a, b))  # noqa: E731
-    assert all(distance(mix, value) < distance(mix, other) for other in others)  # "close to"
+    nearest = min(values, key=lambda label: distance(mix, values[label]))
+    assert nearest == key, (mix, values)  # "close to the value of the a"
 
 
 @pytest.fixture(scope="module")
