@@ -193,3 +193,22 @@ def test_the_mlp_holds_most_of_a_layer():
     mlp = sum(n for name, n in sizes.items() if ".mlp_" in name)
     attention = sum(n for name, n in sizes.items() if ".attn_" in name)
     assert mlp > attention
+
+
+def test_a_run_saved_by_one_engine_resumes_in_the_other(tmp_path, capsys):
+    pytest.importorskip("numpy")
+    from microgpt.checkpoint import load_checkpoint as load
+    from microgpt.cli import main
+
+    says("source/cli.md", "which is why a run can be saved by one engine and resumed by the other")
+    both, scalar = tmp_path / "both.json", tmp_path / "scalar.json"
+    for path in (both, scalar):  # the same first steps, saved by the scalar engine
+        main(["train", "--steps", "2", "--out", str(path)])
+    # resumed for a third step: by the vectorized engine, and by the scalar one to compare
+    main(["train", "--steps", "3", "--resume", str(both), "--engine", "vectorized", "--out", str(both)])
+    main(["train", "--steps", "3", "--resume", str(scalar), "--out", str(scalar)])
+    capsys.readouterr()
+    resumed, reference = load(both)["losses"], load(scalar)["losses"]
+    assert len(resumed) == len(reference)
+    assert resumed[:2] == reference[:2]  # the scalar steps, saved and read back
+    assert abs(resumed[2] - reference[2]) < 1e-12  # the vectorized step, up to rounding
