@@ -46,7 +46,7 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 from microgpt import vectorized
-from microgpt.checkpoint import load_checkpoint, weights_of
+from microgpt.checkpoint import load_checkpoint, running_mean, weights_of
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.model import GPTConfig, init_params, parameters
 from microgpt.train import AdamConfig
@@ -160,10 +160,6 @@ def compare(label, a, b):
                else "about the size of")
     print(f"{label}: held-out {change:+.3f}, {verdict} the seeds' spread "
           f"({spread:.3f})")
-
-
-def running_mean(xs, window=100):
-    return [statistics.mean(xs[max(0, i - window + 1) : i + 1]) for i in range(len(xs))]
 
 
 def plot_losses(runs, window):
