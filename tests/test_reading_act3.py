@@ -121,7 +121,7 @@ def test_the_sharp_head_and_the_broad_ones(facts):
 
 def test_the_e_head_of_the_page_is_the_one_its_count_prints(facts):
     sentence("Over many names, head {{ attn_e_head }} most often looks hardest at an earlier `e` "
-             "({{ attn_e_share }} of the time)")
+             "(at {{ attn_e_share }} of the positions that have one)")
     lines = output_of('print(f"head {h} looks hardest at an e')
     shares = {line.split()[1]: line.split()[-1] for line in lines[1:]}
     best = max(shares, key=lambda h: int(shares[h].rstrip("%")))
