@@ -82,10 +82,13 @@ def loss_curve(model, width, font):
     ax.tick_params(labelsize=font)
     ax.legend(loc="lower left", frameon=False, fontsize=font)
     ax.spines[["top", "right"]].set_visible(False)
+    # the first step from which the running mean stays below the blind guess to the end
+    below = next(i for i in range(len(running)) if all(r < blind for r in running[i:])) + 1
     words = (f"{len(losses)} training steps. The loss of step 1 is {losses[0]:.2f}; the mean "
              f"of the first {window} steps is {running[window - 1]:.2f} and of the last "
              f"{window} is {running[-1]:.2f}, below the uniform guess, "
-             f"ln {tokenizer.vocab_size} = {blind:.2f}. Single steps stay noisy, from "
+             f"ln {tokenizer.vocab_size} = {blind:.2f}. The running mean stays below that guess "
+             f"from step {below} to the end. Single steps stay noisy, from "
              f"{min(losses[-window:]):.2f} to {max(losses[-window:]):.2f} over the last "
              f"{window}.")
     return fig, words
