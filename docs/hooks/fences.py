@@ -253,7 +253,7 @@ def on_page_markdown(markdown, page, config, files):
 # The notebook page (docs/experiments.py, jupytext's percent format) runs top to bottom at
 # build time, every cell after the ones above it: one chain, so one reason for the whole page.
 NOTEBOOK_LOCALLY = ("clone the repository, run make test once, then .venv/bin/python {page} "
-                    "(or open it in Jupyter, with jupytext)")
+                    "for its tables, or open it in Jupyter, with jupytext, for its figures too")
 
 
 def notebook_cells(text):

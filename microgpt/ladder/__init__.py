@@ -1,4 +1,4 @@
-"""The ladder: microgpt built up from bigram counts, one idea per rung, each rung
+"""The ladder: microgpt built up from bigram counts, rung by rung, each rung
 measured.
 
 Rungs, bottom to top (one module each, runnable alone:
