@@ -5,7 +5,8 @@ A figure on a page is `<div class="mg-figure" data-figure="NAME">` with its fiel
 Into each one this hook writes:
 
 - a line saying which model the figures read: `<span data-model-name>the reference
-  model</span>` (figures.js changes it when the reader trains and keeps a model);
+  model</span>` (figures.js changes it when the reader trains and keeps a model); not in
+  a figure that reads no model (the backward stepper: Value alone);
 - on its `[data-output]` box, `data-first-frame`: docs/live/figures.py's answer (JSON) for
   the inputs the markup starts with, the same call the page would make. figures.js draws
   it at once, so the page reads the same before Python starts, and Python starts only
@@ -37,6 +38,7 @@ FIELDS = {
     "backward": {"expression": 'input[data-input="expression"]', "variables": 'input[data-input="variables"]'},
     "train": {},
 }
+READS_NO_MODEL = {"backward"}
 MODEL_LINE = ('<p class="mg-figure__model">Model: <span data-model-name>{}</span></p>\n')
 
 
@@ -103,10 +105,10 @@ def with_first_frame(block, name, where):
     frame = first_frame(name, inputs)
     if frame is not None and "error" in frame:
         raise PluginError(f"{where}: the {name} figure's first frame fails: {frame['error']}")
-    source = module().REFERENCE_NAME
-    status = STATUS.search(block)
-    at = status.start() if status else block.rindex("</div>")
-    block = block[:at] + MODEL_LINE.format(source) + block[at:]
+    if name not in READS_NO_MODEL:
+        status = STATUS.search(block)
+        at = status.start() if status else block.rindex("</div>")
+        block = block[:at] + MODEL_LINE.format(module().REFERENCE_NAME) + block[at:]
     if frame is not None:
         output = OUTPUT.search(block)
         if not output:
