@@ -443,3 +443,27 @@ def test_figures_fit_a_phone_and_follow_the_palette(tab):
     assert token == text and bar == accent
     assert tab.page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if tab.view == "dark" else "default")
     assert_clean(tab)
+
+
+def test_a_kept_model_is_the_one_the_next_page_asks(tab):
+    """After training, a page reached by instant navigation says its first frame is the
+    reference model's, and asks the reader's model once touched."""
+    tab.page.goto(tab.site.url + "act-4-training/")
+    fig = tab.page.locator('[data-figure="train"]')
+    fig.locator("input[name=steps]").fill("3")
+    fig.locator("button[type=submit]").click()
+    wait_for(tab, "train", "trained", "3")
+    yours = "your model, 3 steps (n_embd 16)"
+    assert fig.locator("[data-model-name]").inner_text() == yours
+    click_nav_link(tab.page, tab.site.url + "act-5-voice/")
+    tab.page.wait_for_url(tab.site.url + "act-5-voice/")
+    tab.page.wait_for_selector('[data-figure="temperature"]')
+    wait_for(tab, "temperature", "state", "built")
+    temp = tab.page.locator('[data-figure="temperature"]')
+    assert temp.locator("[data-model-name]").inner_text() == yours
+    assert status(temp) == f"This is the reference model, computed when the site was built: touch the figure to ask {yours}."
+    temp.locator("input").focus()
+    wait_for(tab, "temperature", "state", "ready")
+    names = [li.inner_text().removesuffix(" in the training set").strip() for li in temp.locator("li[data-real]").all()]
+    assert names != [s["name"] or "(empty)" for s in figures.temperature(0.5)["samples"]]  # not the reference's
+    assert_clean(tab)
