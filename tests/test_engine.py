@@ -317,9 +317,8 @@ def test_deep_model_backward():
 
 
 def test_deep_wide_model_backward():
-    # The size, n_layer 4, n_embd 64, block_size 64, on a short document (BOS a b BOS):
-    # the longest path through this graph is 2,659 nodes (1.4 million Values in all, measured),
-    # well past Python's default recursion limit of 1,000, so a recursive backward() would fail.
-    # A full 64-token document would take tens of millions of Values and minutes; the depth,
-    # which is what breaks recursion, comes from the layers and the width, not the length.
+    # n_layer 4, n_embd 64, block_size 64, on a short document (BOS a b BOS): a graph deep
+    # enough to break a recursive backward(), whose depth comes from the layers and the width
+    # (each sum of 64 products is a chain of 64 additions), not from the document's length;
+    # a full 64-token document would only take minutes longer.
     assert_every_matrix_gets_a_gradient(GPTConfig(n_layer=4, n_embd=64, n_head=4, block_size=64), 4)
