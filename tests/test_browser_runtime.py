@@ -393,3 +393,24 @@ def test_run_a_figure_and_a_check_on_act_3_start_one_worker(desktop):
     page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=PYTHON_MS)
     assert page.evaluate("window.__workers") == 1
     assert page.evaluate("window.MicrogptRuntime.workersStarted") == 1
+
+
+def test_ctrl_enter_during_a_check_replaces_it_cleanly(desktop):
+    page = desktop.page
+    page.goto(desktop.site.url + "act-1-world/")
+    exercise = page.locator('[data-exercise="act1-predict-encode"]')
+    check(desktop, exercise, "prediction = 'warm'")  # Python started
+    exercise.evaluate("""el => {
+      window.__statuses = []
+      new MutationObserver(() => window.__statuses.push(el.querySelector('.run-status').textContent))
+        .observe(el.querySelector('.run-status'), {childList: true, characterData: true, subtree: true})
+    }""")
+    exercise.get_by_role("textbox").focus()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("el => el.querySelector('.run-status').textContent.startsWith('Checked')",
+                           arg=exercise.element_handle(), timeout=PYTHON_MS)
+    statuses = page.evaluate("window.__statuses")
+    assert not [s for s in statuses if "Stopped" in s], statuses
+    assert exercise.locator("[data-check-result]").get_attribute("data-check-state") == "fail"
