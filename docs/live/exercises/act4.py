@@ -162,7 +162,7 @@ QUIZ = [
                     f"at step {LR_STEP} (steps counted from 1, as the training log counts them)?",  # typed: 1 -- the log's first step is step 1
         "answer": _lr_at_step,
         "explanation": "Step t uses {lr} * (1 - (t - 1) / {steps}): step {step} comes {before} steps "  # typed: 1 1 -- the schedule's formula, as the page writes it
-                       "after the first, so its rate is {answer}. The rate never reaches nothing: the "
+                       "after the first, so its rate is {answer}. The rate never quite runs out: the "
                        "last step uses {lr} / {steps}.",
         "values": lambda: {"lr": AdamConfig().learning_rate, "steps": LR_STEPS, "step": LR_STEP,
                            "before": LR_STEP - 1},
