@@ -13,6 +13,7 @@ import pytest
 
 from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer
+from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,9 +138,13 @@ def test_the_budget_bounds_a_recording_and_the_code_still_finishes():
 
 @pytest.mark.parametrize("value, text", [
     (3, "3"), (0.1, "0.1"), ([1, 2], "[1, 2] (length 2)"),
-    (list(range(10)), "[0, 1, 2, 3, ...] (length 10)"),
+    (list(range(10)), "[0, 1, 2, ...] (length 10)"),
+    (Value(0.731944937032977), "Value(data=0.731944937032977, grad=0)"),  # exact on its own
+    ([Value(0.731944937032977), 0.123456], "[Value(0.7319, grad 0), 0.1235] (length 2)"),
     ([[1, 2, 3], [4, 5, 6]], "2x3 matrix [[1, 2, ...], ...]"),
     ({"wte": 1, "wpe": 2}, "dict of 2: {'wte', 'wpe'}"),
+    (iter((1, 2)), "<tuple_iterator>"),
+    ({Value(2.0), Value(1.0)}, "{Value(1, grad 0), Value(2, grad 0)} (size 2)"),
 ])
 def test_values_are_shown_as_a_reader_reads_them(value, text):
     assert stepper.shown(value) == text

@@ -214,7 +214,35 @@
       this.drawLocals(i, previous)
     }
 
+    // The line just run, also marked in the block's own code when it is one of the block's
+    // lines: a CSS highlight over a Range, so the editor's DOM is left as it is.
+    markBlockLine(step) {
+      if (!window.CSS || !CSS.highlights) return
+      CSS.highlights.delete("step-line")
+      const code = this.block.querySelector("code")
+      if (step.file !== "<block>" || !code || this.block.querySelector("textarea.run-editor")) return
+      const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT)
+      const range = document.createRange()
+      let line = 1
+      let started = false
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let k = 0; k <= node.data.length; k++) {
+          if (!started && line === step.line) { range.setStart(node, k); started = true }
+          if (k === node.data.length) break
+          if (node.data[k] === "\n") {
+            if (started) { range.setEnd(node, k); CSS.highlights.set("step-line", new Highlight(range)); return }
+            line++
+          }
+        }
+      }
+      if (started) {
+        range.setEndAfter(code.lastChild)
+        CSS.highlights.set("step-line", new Highlight(range))
+      }
+    }
+
     drawSource(step) {
+      this.markBlockLine(step)
       const recording = this.recording
       const source = recording.files[step.file]
       const part = step.file === "<block>" ? { first: 1, lines: source.split("\n") } : functionLines(source, step.line)
@@ -304,8 +332,7 @@
       try {
         const made = await session.call(code, { owner: "stepper", trusted: false, timeout: RECORD_TIMEOUT_MS })
         player = new Player(block, made)
-        const after = block.querySelector("[data-run-output]") || bar
-        after.after(player.element)
+        block.after(player.element) // outside the block: its own buttons stay the block's only Step
         status.textContent = ""
         player.element.querySelector(".step-controls button:nth-child(3)").focus()
       } catch (error) {

@@ -35,15 +35,25 @@ PACKAGE = Path(__import__("microgpt").__file__).resolve().parent
 ROOT = PACKAGE.parent
 ARITHMETIC = {"__add__", "__radd__", "__mul__", "__rmul__", "__pow__", "__neg__", "__sub__",
               "__rsub__", "__truediv__", "__rtruediv__", "__init__", "log", "exp", "relu"}
-SHOWN_ITEMS = 4  # items of a long list shown before "..."
+SHOWN_ITEMS = 3  # items of a long list shown before "..."
+
+
+def short(x):
+    """A number inside a list or a matrix: 4 significant digits are enough to read it."""
+    return f"{x:.4g}" if isinstance(x, float) else repr(x)
 
 
 def shown(value, depth=0):
-    """A value as the stepper shows it: short, and the same text for the same value."""
+    """A value as the stepper shows it: short, and the same text for the same value. A number
+    on its own, or a Value's, is shown exactly; inside a list, to 4 significant digits."""
     kind = type(value).__name__
     if kind == "Value":  # inside Value.__init__ its fields are not all set yet
         data, grad = getattr(value, "data", "unset"), getattr(value, "grad", "unset")
+        if depth > 0:
+            return f"Value({short(data)}, grad {short(grad)})"
         return f"Value(data={data!r}, grad={grad!r})".replace("'unset'", "(not set yet)")
+    if isinstance(value, float) and depth > 0:
+        return short(value)
     if isinstance(value, (bool, int, float, str)) or value is None:
         text = repr(value)
         return text if len(text) <= 60 else text[:57] + "..."
@@ -58,6 +68,10 @@ def shown(value, depth=0):
         more = ", ..." if len(value) > SHOWN_ITEMS else ""
         brackets = "[]" if isinstance(value, list) else "()"
         return f"{brackets[0]}{items}{more}{brackets[1]} (length {len(value)})"
+    if isinstance(value, (set, frozenset)):  # sorted: a set's own order follows memory addresses
+        items = sorted(shown(x, depth + 1) for x in value)
+        more = ", ..." if len(items) > SHOWN_ITEMS else ""
+        return f"{{{', '.join(items[:SHOWN_ITEMS])}{more}}} (size {len(items)})"
     if isinstance(value, dict):
         keys = ", ".join(repr(k) for k in list(value)[:SHOWN_ITEMS])
         more = ", ..." if len(value) > SHOWN_ITEMS else ""
@@ -68,7 +82,9 @@ def shown(value, depth=0):
         text = repr(value)
     except Exception:  # a reader's class whose repr fails: its name will do
         return f"<{kind}>"
-    return text if len(text) <= 60 else f"<{kind}>"
+    if len(text) > 60 or " object at 0x" in text:  # an address says nothing, and differs by run
+        return f"<{kind}>"
+    return text
 
 
 class Recorder:
@@ -153,7 +169,7 @@ class Recorder:
         now = {name: shown(value) for name, value in frame.f_locals.items()
                if not name.startswith("__")}
         step["locals"] = {name: text for name, text in now.items() if before.get(name) != text}
-        if returned:
+        if returned and frame.f_code.co_name != "<module>":  # a block "returns" nothing to see
             step["returned"] = shown(value)
         self.pending[frame] = (None, now)
 

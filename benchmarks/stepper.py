@@ -1,0 +1,150 @@
+"""Benchmark: stepping through the code in the page, recorded and played in one run.
+
+    python benchmarks/stepper.py                # builds the site into a scratch folder
+    python benchmarks/stepper.py --site DIR     # a site already built with `mkdocs build -d DIR`
+
+It serves the site on 127.0.0.1 and drives headless Chromium (every other address blocked) on
+the pages that carry the walkthroughs of gpt() and backward() (their blocks' data-step). For
+each it measures, with Python already started in the page:
+
+- the recording: steps recorded, its size as JSON, and seconds to record in the page, beside
+  the same recording made in this CPython (the ratio holds on a noisy machine; the times do not);
+- the player: the time one Step takes in the page (the button's click handler: the line, the
+  call stack and the locals redrawn), over a few hundred steps, median and worst.
+
+Writes benchmarks/results/stepper.json and prints a table. Targets: a recording within 2 s,
+a player step within one frame (16 ms).
+"""
+
+import argparse  # --site, --steps
+import datetime  # datetime.datetime.now, to date the results
+import importlib.util  # to load docs/live/stepper.py by its path, as the tests do
+import json  # the results file, and the page's answers
+import os  # os.getloadavg, os.chdir
+import platform  # the machine's description
+import statistics  # statistics.median of the player's step times
+import sys  # sys.path: run from a checkout without installing
+import time  # time.perf_counter, for the CPython recording
+from pathlib import Path  # the results file
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "docs" / "hooks")]
+
+import fences  # noqa: E402  (which blocks are walkthroughs)
+from playwright.sync_api import sync_playwright  # noqa: E402
+from site_fixtures import launch_chromium, not_a_built_site, page_url, served_site  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "stepper.json"
+WALKTHROUGHS = ("gpt", "backward")
+
+RECORD = """async ({code}) => {
+  const session = MicrogptRuntime.session()
+  await session.call("1", {owner: "benchmark", timeout: 300000})  // Python started: not timed
+  const start = performance.now()
+  const recording = await session.call(code, {owner: "benchmark", timeout: 300000})
+  return {seconds: (performance.now() - start) / 1000, steps: recording.steps.length,
+          bytes: JSON.stringify(recording).length}
+}"""
+
+PLAY = """(steps) => {
+  const player = document.querySelector("[data-stepper]")
+  const step = [...player.querySelectorAll("button")].find((b) => b.textContent === "Step")
+  const times = []
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now()
+    step.click()
+    player.getBoundingClientRect()  // the layout the redraw needs, inside the timing
+    times.push(performance.now() - start)
+  }
+  return times
+}"""
+
+
+def load_stepper():
+    spec = importlib.util.spec_from_file_location("stepper", ROOT / "docs" / "live" / "stepper.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def walkthrough(name):
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for runnable in fences.page_runnables(page):
+            if runnable.step == name:
+                before = [fences.page_runnables(page)[k].code for k in runnable.chain]
+                return page.relative_to(ROOT / "docs").as_posix(), runnable, before
+    raise SystemExit(f"stepper.py: error: no block of the site has data-step=\"{name}\"")
+
+
+def record_call(runnable, before):
+    depth = "None" if runnable.step_depth is None else runnable.step_depth
+    return ("import stepper\nstepper.record(" + json.dumps(runnable.code) + ", start=" + json.dumps(runnable.step)
+            + f", max_depth={depth}, before=[" + ", ".join(map(json.dumps, before)) + "])")
+
+
+def measure(site_url, steps):
+    stepper = load_stepper()
+    found = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+        page = context.new_page()
+        for name in WALKTHROUGHS:
+            source, runnable, before = walkthrough(name)
+            page.goto(site_url + page_url(source))
+            in_page = page.evaluate(RECORD, {"code": record_call(runnable, before)})
+            here = os.getcwd()
+            os.chdir(ROOT)
+            try:
+                start = time.perf_counter()
+                stepper.record(runnable.code, start=runnable.step, max_depth=runnable.step_depth, before=before)
+                native = time.perf_counter() - start
+            finally:
+                os.chdir(here)
+            block = page.locator(f'[data-runnable="{runnable.index}"]')
+            block.scroll_into_view_if_needed()
+            block.get_by_role("button", name="Step", exact=True).click()
+            page.locator("[data-stepper]").wait_for(timeout=300_000)
+            times = page.evaluate(PLAY, min(steps, in_page["steps"] - 1))
+            found[name] = {"page": source, "steps_recorded": in_page["steps"], "json_bytes": in_page["bytes"],
+                           "record_s_browser": round(in_page["seconds"], 3), "record_s_cpython": round(native, 3),
+                           "browser_over_cpython": round(in_page["seconds"] / native, 2),
+                           "player_step_ms_median": round(statistics.median(times), 2),
+                           "player_step_ms_worst": round(max(times), 2), "player_steps_timed": len(times)}
+        browser.close()
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
+    parser.add_argument("--steps", type=int, default=300, help="player steps to time on each walkthrough (default 300)")
+    args = parser.parse_args()
+    problem = "--steps must be at least 1" if args.steps < 1 else not_a_built_site(args.site)
+    if problem:
+        print(f"stepper.py: error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    load_before = os.getloadavg()
+    with served_site(args.site) as (server, _):
+        found = measure(server.url, args.steps)
+    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
+               "machine": {"platform": platform.platform(), "python": platform.python_version()},
+               "load_average_1min": {"before": load_before[0], "after": os.getloadavg()[0]},
+               "walkthroughs": found}
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"{'walkthrough':12} {'steps':>7} {'JSON kB':>8} {'record s':>9} {'CPython s':>10} {'ratio':>6} "
+          f"{'step ms (median, worst)':>24}")
+    for name, row in found.items():
+        print(f"{name + '()':12} {row['steps_recorded']:7,} {row['json_bytes'] / 1000:8.0f} {row['record_s_browser']:9.2f} "
+              f"{row['record_s_cpython']:10.2f} {row['browser_over_cpython']:6.2f} "
+              f"{row['player_step_ms_median']:12.1f}, {row['player_step_ms_worst']:.1f}")
+    print("targets: a recording within 2 s, a player step within 16 ms (one frame)")
+    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before[0]:.1f} before, "
+          f"{results['load_average_1min']['after']:.1f} after")
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
