@@ -282,7 +282,10 @@ def train(args):
             try:
                 loss = step_fn(step, docs[step % len(docs)], args.steps)
             except (OverflowError, ZeroDivisionError, ValueError) as e:  # log(0)
-                if isinstance(e, ValueError) and str(e) != "math domain error":
+                # log(0) says "math domain error", from Python 3.14 on
+                # "expected a positive input"; other ValueErrors are no divergence
+                if isinstance(e, ValueError) and not str(e).startswith(
+                        ("math domain error", "expected a positive input")):
                     raise
                 loss = math.nan
             if not math.isfinite(loss):  # too large a --lr: nothing is learnt
