@@ -132,6 +132,22 @@ def test_an_edited_block_is_stepped_as_edited(desktop):
     assert player.locator("[data-step-locals] [data-changed]").text_content() == "y = 42"
 
 
+def test_values_arithmetic_is_stepped_over_unless_the_reader_steps_into_it(desktop):
+    block = open_block(desktop, "act-2-engine.md", 0)
+    edit(block, "from microgpt.engine import Value\nproduct = Value(2.0) * Value(3.0)\n")
+    player = record(block, desktop.page)
+    assert player.locator(".step-summary").text_content() == "2 steps recorded"
+    player.get_by_role("checkbox").check()  # records again, Value's operators included
+    desktop.page.wait_for_function(
+        "() => /^[0-9]+ steps recorded$/.test(document.querySelector('[data-stepper] .step-summary').textContent)"
+        " && document.querySelector('[data-stepper] .step-summary').textContent !== '2 steps recorded'")
+    player = desktop.page.locator("[data-stepper]")
+    player.get_by_role("button", name="Step", exact=True).click()
+    player.get_by_role("button", name="Step", exact=True).click()
+    assert player.locator("[data-step-line]").get_attribute("data-step-line").startswith("microgpt/engine.py:")
+    assert player.get_by_role("checkbox").is_checked()
+
+
 def test_a_budget_overrun_is_said_and_stop_ends_a_recording(desktop):
     block = open_block(desktop, "act-2-engine.md", 0)
     edit(block, "total = 0\nfor i in range(100_000):\n    total += i\n")

@@ -99,7 +99,7 @@
   // --- The player ---------------------------------------------------------------------
 
   class Player {
-    constructor(block, recording) {
+    constructor(block, recording, arithmetic, onArithmetic) {
       Object.assign(recording, index(recording.steps))
       this.block = block
       this.recording = recording
@@ -138,7 +138,12 @@
       this.position = document.createElement("span")
       this.position.className = "step-position"
       this.position.setAttribute("aria-live", "polite")
-      this.controls.append(this.position)
+      const into = document.createElement("label")
+      into.className = "step-arithmetic"
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: arithmetic })
+      box.addEventListener("change", () => onArithmetic(box.checked)) // records again, with or without them
+      into.append(box, " step into Value's arithmetic too (+, *, log...)")
+      this.controls.append(into, this.position)
       this.source = document.createElement("pre")
       this.source.className = "step-source"
       this.source.setAttribute("role", "region")
@@ -317,7 +322,8 @@
     bar.append(start, status)
     let player = null
     let recording = false
-    start.addEventListener("click", async function () {
+    let arithmetic = false // record Value's own operators too (the reader asked to step into them)
+    async function record() {
       const session = window.MicrogptRuntime.session()
       if (recording) return session.stop("stepper")
       recording = true
@@ -327,11 +333,11 @@
       const before = runnable.chain.map((k) => page[k].code)
       const code = "import stepper\nstepper.record(" + python(currentCode(block)) + ", start=" +
         (runnable.step ? python(runnable.step) : "None") + ", budget=" + BUDGET + ", max_depth=" +
-        (runnable.step_depth === null || runnable.step_depth === undefined ? "None" : runnable.step_depth) + ", before=[" +
-        before.map(python).join(", ") + "])"
+        (runnable.step_depth === null || runnable.step_depth === undefined ? "None" : runnable.step_depth) +
+        ", into_arithmetic=" + (arithmetic ? "True" : "False") + ", before=[" + before.map(python).join(", ") + "])"
       try {
         const made = await session.call(code, { owner: "stepper", trusted: false, timeout: RECORD_TIMEOUT_MS })
-        player = new Player(block, made)
+        player = new Player(block, made, arithmetic, (into) => { arithmetic = into; record() })
         block.after(player.element) // outside the block: its own buttons stay the block's only Step
         status.textContent = ""
         player.element.querySelector(".step-controls button:nth-child(3)").focus()
@@ -341,7 +347,8 @@
         recording = false
         start.textContent = "Step"
       }
-    })
+    }
+    start.addEventListener("click", record)
   }
 
   function init() {
