@@ -224,6 +224,13 @@ def test_training_in_the_browser_prints_what_microgpt_train_prints(tab):
     assert_clean(tab)
 
 
+def test_the_reference_model_button_shows_only_once_there_is_a_model_of_yours(tab):
+    fig = figure(tab, "act-4-training/", "train")
+    assert not fig.locator("[data-action=reference]").is_visible()
+    assert fig.locator("[data-action=stop]").is_disabled()
+    assert_clean(tab)
+
+
 def test_training_stop_keeps_what_was_trained(tab):
     fig = figure(tab, "act-4-training/", "train")
     fig.locator("input[name=steps]").fill("400")
@@ -236,6 +243,7 @@ def test_training_stop_keeps_what_was_trained(tab):
     kept = int(fig.get_attribute("data-trained"))
     assert 10 <= kept < 400
     assert f"your model, {kept} steps" in fig.locator("[data-status]").inner_text()
+    assert fig.locator("[data-action=reference]").is_visible()  # now there is a model to leave
     assert_clean(tab)
 
 
