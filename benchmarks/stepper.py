@@ -46,6 +46,9 @@ RECORD = """async ({code}) => {
           bytes: JSON.stringify(recording).length}
 }"""
 
+# A walkthrough inside a folded "Look closer" block: opened, as a reader would.
+OPEN_FOLDS = """el => { for (let d = el.closest("details"); d; d = d.parentElement.closest("details")) d.open = true }"""
+
 PLAY = """(steps) => {
   const player = document.querySelector("[data-stepper]")
   const step = [...player.querySelectorAll("button")].find((b) => b.textContent === "Step")
@@ -103,6 +106,7 @@ def measure(site_url, steps):
             finally:
                 os.chdir(here)
             block = page.locator(f'[data-runnable="{runnable.index}"]')
+            block.evaluate(OPEN_FOLDS)
             block.scroll_into_view_if_needed()
             block.get_by_role("button", name="Step", exact=True).click()
             page.locator("[data-stepper]").wait_for(timeout=300_000)
