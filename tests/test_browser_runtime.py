@@ -131,6 +131,19 @@ def test_an_edited_run_that_changes_nothing_keeps_the_worker(desktop):
     assert page.evaluate("window.__workers") == 1
 
 
+def test_memory_a_run_grew_is_handed_back(desktop):
+    """wasm memory never shrinks: a worker that grew past its bound is replaced after the job,
+    so one big bytearray is not held until a reload."""
+    page = desktop.page
+    page.goto(desktop.site.url + "act-1-world/")
+    blocks = page.locator("[data-runnable]")
+    code = "big = bytearray(900 * 1024 * 1024)\ndel big\nprint('allocated and freed')"
+    state, printed = run_code(desktop, blocks.nth(0), code)
+    assert state == "done" and "allocated and freed" in printed
+    assert run_block(desktop, blocks.nth(1), PYTHON_MS)[0] == "done"
+    assert page.evaluate("window.__workers") == 2  # the heavy one was replaced, not reused
+
+
 def test_reset_clears_the_result_and_ctrl_z_undoes_it(desktop):
     page = desktop.page
     block = first_block(desktop)
