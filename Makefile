@@ -33,7 +33,7 @@ run:
 	@$(BIN)/microgpt run
 
 # The strict build happens once, inside the suite: the browser tests build the site for the
-# address they serve it from (tests/site_fixtures.py), while the other worker runs the rest.
+# address they serve it from (docsite/served.py), while the other worker runs the rest.
 test: $(VENV)/.all $(KERNEL_CONFIG) node_modules/.installed browser
 	@# pytest exits 5 when it collected no test at all: that is a broken suite, not a pass.
 	@# --dist loadgroup: the tests of the built site (xdist_group "site") share one worker, one build, one Chromium.

@@ -2,7 +2,7 @@
 
 `pytest --markdown-docs` is the plugin's own command; pyproject.toml turns it on for every run,
 so `pytest docs/PAGE.md` runs one page too. Which fences a page runs, in what order, from what
-chain and with what expected output is described once, in docs/hooks/fences.py (read its
+chain and with what expected output is described once, in docsite/fences.py (read its
 docstring for the conventions a page writer follows); the site hands the same description to
 the reader's browser. This file connects that description to the plugin through the plugin's
 own extension points:
@@ -30,7 +30,6 @@ import difflib
 import gc
 import io
 import os
-import sys
 from contextlib import redirect_stdout
 from functools import cache
 from pathlib import Path
@@ -40,13 +39,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pytest_markdown_docs._runners import _Runner, register_runner
 
+from docsite import fences  # the one description of what a page runs
+
 ROOT = Path(__file__).resolve().parent
 DOCS = ROOT / "docs"
-sys.path.insert(0, str(DOCS / "hooks"))
-import fences  # noqa: E402  (docs/hooks/fences.py: the one description of what a page runs)
-
-# The hooks need mkdocs and are not tests; the notebook page runs at build time.
-collect_ignore_glob = ["docs/experiments.py", "docs/hooks/*.py", "docs/live/*"]
+# The notebook page runs at build time, in mkdocs-jupyter.
+collect_ignore_glob = ["docs/experiments.py"]
 
 RUNNER = "PageFence"
 

@@ -26,7 +26,7 @@ one setting at a time from the default: n_embd 16..128, block_size 16..64, n_lay
 
 Writes benchmarks/results/engines.json (with a description of the machine) and prints the
 table. A few minutes on 2 cores. The site draws its figure from that file when it is built
-(docs/hooks/plots.py), so a new run needs no other step to show up on the page.
+(docsite/plots.py), so a new run needs no other step to show up on the page.
 """
 
 import datetime  # datetime.datetime.now, to date the results
@@ -34,22 +34,20 @@ import json  # json.dumps, for the results file
 import os  # os.environ, to hold BLAS to one thread before NumPy loads; os.cpu_count
 import platform  # platform.platform, platform.python_version: the machine's description
 import random  # random.Random, the same seeded stream as the training run
-import sys  # sys.path, so that the script runs from a checkout without installing
 import time  # time.perf_counter, the clock for steps
 import tracemalloc  # tracemalloc.get_traced_memory, for the peak memory of one step
 from pathlib import Path  # Path, for the output files
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # read once, when NumPy's BLAS starts: so before the import
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from microgpt import vectorized  # noqa: E402
-from microgpt.data import Tokenizer, default_data_path, load_docs  # noqa: E402
-from microgpt.model import GPTConfig, init_params, parameters  # noqa: E402
-from microgpt.train import AdamConfig, train_step  # noqa: E402
+from microgpt import vectorized
+from microgpt.data import Tokenizer, default_data_path, load_docs
+from microgpt.model import GPTConfig, init_params, parameters
+from microgpt.train import AdamConfig, train_step
 
 RESULTS = ROOT / "benchmarks" / "results" / "engines.json"
 SCALAR_SECONDS = 2.0   # time the scalar engine for about this long per configuration

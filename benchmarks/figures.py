@@ -15,17 +15,16 @@ On a busy machine every number grows; the ratios are the steadier figure.
 
 import argparse  # --site, --out
 import json  # the results file
-import sys  # sys.path, to reuse the tests' site helpers and docs/live
+import sys
 import time  # time.perf_counter, for the native calls
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "docs" / "live")]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import launch_chromium, not_a_built_site, served_site  # noqa: E402
+from playwright.sync_api import sync_playwright
+from docsite.served import launch_chromium, not_a_built_site, served_site
 
-import figures  # noqa: E402
+from docsite.live import figures
 
 WAIT_MS = 180_000
 TRAIN_CHUNK_SECONDS = 0.3  # figures.js: settings.trainChunkSeconds

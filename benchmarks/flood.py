@@ -21,15 +21,14 @@ import datetime  # to date the results
 import json  # the results file
 import os  # os.getloadavg
 import statistics  # statistics.median of the round trips
-import sys  # sys.path: run from a checkout without installing; sys.exit
+import sys  # sys.exit
 import time  # time.perf_counter
 from pathlib import Path  # the results file
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import launch_chromium, not_a_built_site, served_site  # noqa: E402
+from playwright.sync_api import sync_playwright
+from docsite.served import launch_chromium, not_a_built_site, served_site
 
 RESULTS = ROOT / "benchmarks" / "results" / "flood.json"
 PAGE = "act-1-world/"

@@ -31,15 +31,13 @@ import json  # json.loads of Lighthouse's report, json.dumps of ours
 import platform  # platform.platform: the machine's description
 import statistics  # statistics.median, to pick the median run
 import subprocess  # subprocess.run, for the Lighthouse CLI
-import sys  # sys.path, for tests/site_fixtures.py and page_weight.py; sys.exit
+import sys  # sys.exit
 from pathlib import Path  # Path, for the site, the CLI and the results
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from page_weight import GzipHandler  # noqa: E402  gzip like a static host
-from site_fixtures import CHROMIUM, nav_pages, not_a_built_site, served_site  # noqa: E402
+from page_weight import GzipHandler  # gzip like a static host
+from docsite.served import CHROMIUM, nav_pages, not_a_built_site, served_site
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 RESULTS = ROOT / "benchmarks" / "results" / "lighthouse.json"

@@ -33,15 +33,14 @@ import json  # json.dumps, for the results file
 import os  # os.path, as http.server's translate_path returns strings
 import platform  # platform.platform, platform.python_version: the machine's description
 import re  # re.compile, the pattern of requests to block
-import sys  # sys.path, for tests/site_fixtures.py; sys.exit
+import sys  # sys.exit
 from pathlib import Path  # Path, for the site and results
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import (  # noqa: E402  building, serving and reading the site, shared with the tests
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
+from docsite.served import (  # building, serving and reading the site, shared with the tests
     LOAD_LAZY_IMAGES,
     RENDER_STATE,
     RENDERED,

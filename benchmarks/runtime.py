@@ -25,15 +25,14 @@ import gzip  # gzip.compress: the runtime's weight as a static host that compres
 import os  # os.getloadavg: how busy the machine was, beside the times it slows down
 import json  # the results file, and the browser's answer
 import platform  # platform.platform, platform.python_version: the machine's description
-import sys  # sys.path: run from a checkout without installing
+import sys
 import time  # time.perf_counter, for the Run timings
 from pathlib import Path  # the results file
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import launch_chromium, not_a_built_site, served_site  # noqa: E402
+from playwright.sync_api import sync_playwright
+from docsite.served import launch_chromium, not_a_built_site, served_site
 
 RESULTS = ROOT / "benchmarks" / "results" / "runtime.json"
 PAGE = "act-1-world/"

@@ -18,21 +18,19 @@ a player step within one frame (16 ms).
 
 import argparse  # --site, --steps
 import datetime  # datetime.datetime.now, to date the results
-import importlib.util  # to load docs/live/stepper.py by its path, as the tests do
 import json  # the results file, and the page's answers
 import os  # os.getloadavg, os.chdir
 import platform  # the machine's description
 import statistics  # statistics.median of the player's step times
-import sys  # sys.path: run from a checkout without installing
+import sys
 import time  # time.perf_counter, for the CPython recording
 from pathlib import Path  # the results file
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "docs" / "hooks")]
 
-import fences  # noqa: E402  (which blocks are walkthroughs)
-from playwright.sync_api import sync_playwright  # noqa: E402
-from site_fixtures import launch_chromium, not_a_built_site, page_url, served_site  # noqa: E402
+from docsite import fences  # (which blocks are walkthroughs)
+from playwright.sync_api import sync_playwright
+from docsite.served import launch_chromium, not_a_built_site, page_url, served_site
 
 RESULTS = ROOT / "benchmarks" / "results" / "stepper.json"
 WALKTHROUGHS = ("gpt", "backward")
@@ -64,10 +62,8 @@ PLAY = """(steps) => {
 
 
 def load_stepper():
-    spec = importlib.util.spec_from_file_location("stepper", ROOT / "docs" / "live" / "stepper.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from docsite.live import stepper
+    return stepper
 
 
 def walkthrough(name):

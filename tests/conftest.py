@@ -1,8 +1,8 @@
-# The built site, served on 127.0.0.1 for the session (tests/site_fixtures.py), and the
+# The built site, served on 127.0.0.1 for the session (docsite/served.py), and the
 # end-of-run summaries of what the browser tests verified.
 import pytest
-import site_fixtures
-from site_fixtures import launch_chromium, site  # noqa: F401
+from docsite import served
+from docsite.served import launch_chromium, site  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +23,7 @@ _ran_in_browser = []  # (blocks run, [reasons of the blocks skipped]) per page
 
 
 def pytest_runtest_logreport(report):
-    site_fixtures.pytest_runtest_logreport(report)
+    served.pytest_runtest_logreport(report)
     if report.when == "call" and report.passed:
         properties = dict(report.user_properties)
         if "ran" in properties:
@@ -32,7 +32,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter):
-    site_fixtures.pytest_terminal_summary(terminalreporter)
+    served.pytest_terminal_summary(terminalreporter)
     if not _ran_in_browser:
         return
     skipped = [reason for _, reasons in _ran_in_browser for reason in reasons]

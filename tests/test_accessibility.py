@@ -3,7 +3,7 @@
 axe-core (npm, node_modules/axe-core/axe.min.js from `npm ci`) is injected into each
 page of the nav, opened in headless Chromium from the site built for this session, in
 the light palette (desktop view) and the dark one, once its diagrams, maths and images
-are drawn; diagrams are inline SVG (docs/hooks/diagrams.py), so axe sees them.
+are drawn; diagrams are inline SVG (docsite/diagrams.py), so axe sees them.
 Any violation of serious or critical impact fails the test, with the rule, its help
 text and the first elements that break it. Minor and moderate findings are not checked.
 """
@@ -11,7 +11,7 @@ text and the first elements that break it. Minor and moderate findings are not c
 from pathlib import Path
 
 import pytest
-from site_fixtures import ROOT, nav_pages
+from docsite.served import ROOT, nav_pages
 from test_browser import Tab, page_id, wait_until_rendered
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]

@@ -17,7 +17,7 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from site_fixtures import (
+from docsite.served import (
     LOAD_LAZY_IMAGES,
     NOTEBOOK_SUFFIXES,
     OPEN_SHADOW_ROOTS,
@@ -326,7 +326,7 @@ def test_code_blocks_fit_the_page(browser, site):
     On a phone (390px, about 45 monospace characters) the decision (issue 14) is to wrap, not
     to scroll and not to rewrite the package to 45 columns: a line too long for the screen
     soft-wraps, its continuation hanging four columns deeper beside a bar in the margin
-    (docs/hooks/codewidth.py marks each long line at build time; extra.css wraps at phone width
+    (docsite/codewidth.py marks each long line at build time; extra.css wraps at phone width
     only). Scrolling sideways hides the end of a line, and a reader on a phone reads a block
     line by line, not by panning. So at 390px this test checks the issue's target (at most 10%
     of blocks scroll), that every wrapped line carries its marker and no line wraps unmarked,

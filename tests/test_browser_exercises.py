@@ -10,16 +10,13 @@ test_browser.py).
 
 import json
 import re
-import sys
 
 import pytest
-from site_fixtures import ROOT
+
 from test_browser import Tab
 
-sys.path.insert(0, str(ROOT / "docs" / "live"))
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import exercises  # noqa: E402
-import quizzes  # noqa: E402
+from docsite.live import exercises
+from docsite import quizzes
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

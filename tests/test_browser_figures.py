@@ -1,6 +1,6 @@
 """The live figures in a real browser, against the package run natively.
 
-Each figure draws numbers computed by docs/live/figures.py: its first frame at build time,
+Each figure draws numbers computed by docsite/live/figures.py: its first frame at build time,
 then in the page's Python worker (Pyodide); these tests read them back from the page and
 compare them with the package run here, in CPython: next-letter probabilities, attention
 weights, the backward stepper's gradients, a 20-step training run against `microgpt train`,
@@ -16,7 +16,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from site_fixtures import ROOT
+from docsite.served import ROOT
 from test_browser import VIEWS, Tab, click_nav_link
 from test_figures import figures, package_probs
 

@@ -5,7 +5,7 @@ request that leaves 127.0.0.1 blocked and recorded (as in test_browser.py). On
 each page, Run is pressed on every block marked data-runnable, in page order; what
 the browser printed must equal the page's output block, and a block without one
 must finish without an exception. The page's description of its blocks (embedded
-by docs/hooks/fences.py) must be the very description pytest runs the fences
+by docsite/fences.py) must be the very description pytest runs the fences
 from, so the code run here is the code the docs tests ran.
 
 Then the reader's moves, one test each: edit and Run, Reset, Ctrl+Enter, Stop, an
@@ -14,17 +14,14 @@ exception, instant navigation away and back, the phone layout.
 
 import json
 import re
-import sys
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from site_fixtures import ROOT, nav_pages
+from docsite.served import ROOT, nav_pages
 from test_browser import TIMEOUT_MS, Tab
 
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import fences  # noqa: E402
+from docsite import fences
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

@@ -1,7 +1,7 @@
 """Step through the code in the page: the Step button, the player, and faithful values.
 
 On the built site, offline, as test_browser.py opens it: a runnable block's Step records it in
-the page's Python worker (docs/live/stepper.py) and opens the player. The tests drive the player
+the page's Python worker (docsite/live/stepper.py) and opens the player. The tests drive the player
 through its HTML contract (docs/javascripts/stepper.js): buttons named Step, Back, Step over,
 Step out; data-step-line on the line just run; [data-step-locals] rows "name = value".
 
@@ -13,17 +13,16 @@ returns; numbers equal to the last bit or, where the browser's maths library rou
 otherwise, to 1e-12 relative.
 """
 
-import importlib.util
 import json
 import os
 import re
 
 import pytest
-from site_fixtures import ROOT, page_url
+from docsite.served import ROOT, page_url
 from test_browser import Tab
 from test_browser_run import REVEAL
 
-import fences  # docs/hooks/fences.py, on sys.path through conftest.py
+from docsite import fences
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -32,9 +31,7 @@ WALKTHROUGHS = [(source, runnable) for page in sorted((ROOT / "docs").rglob("*.m
                 for source in [page.relative_to(ROOT / "docs").as_posix()]
                 for runnable in fences.page_runnables(page) if runnable.step]
 
-_spec = importlib.util.spec_from_file_location("stepper", ROOT / "docs" / "live" / "stepper.py")
-stepper = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(stepper)
+from docsite.live import stepper
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
-"""docs/hooks/codewidth.py: long lines marked for a phone, and each block's height in lines."""
+"""docsite/codewidth.py: long lines marked for a phone, and each block's height in lines."""
 
 import html
 import re
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import codewidth  # noqa: E402
+from docsite import codewidth
 
 LONG = "x = 1  # " + "a comment that goes on " * 3  # 78 characters
 BLOCK = ('<div class="highlight"><pre><span></span><code><span class="n">y</span> = 2\n'

@@ -1,4 +1,4 @@
-"""The mermaid diagrams, drawn ahead of time (docs/hooks/diagrams.py, `make diagrams`).
+"""The mermaid diagrams, drawn ahead of time (docsite/diagrams.py, `make diagrams`).
 
 Fast, no browser, no build: every ```mermaid fence of every page has its drawing, drawn from
 its current source; no drawing is left over; each drawing is a named image that follows the
@@ -7,16 +7,14 @@ palettes; and the hook fails the build on a missing drawing and keeps ids unique
 """
 
 import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import diagrams  # noqa: E402
-import facts  # noqa: E402
+from docsite import diagrams
+from docsite import facts
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 

@@ -12,14 +12,12 @@
 # can try them on a made-up package and site.
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-from fences import fences  # noqa: E402  (the one parser of a page's fences)
+from docsite.fences import fences  # noqa: E402  (the one parser of a page's fences)
 
 DOCS = ROOT / "docs"
 PACKAGE = ROOT / "microgpt"
@@ -215,7 +213,7 @@ def test_checks_find_what_is_wrong(project):
 
 def test_the_notebook_page_says_why_its_cells_do_not_run_in_the_browser():
     # Its first cell imports the vectorized engine and matplotlib; every later cell runs after it.
-    import fences as hook
+    from docsite import fences as hook
 
     cells = hook.notebook_cells((DOCS / "experiments.py").read_text(encoding="utf-8"))
     assert len(cells) > 10 and "import matplotlib" in cells[0]

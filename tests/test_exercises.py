@@ -1,4 +1,4 @@
-"""The exercises and quizzes at the end of each act (docs/live/exercises, docs/hooks/quizzes.py).
+"""The exercises and quizzes at the end of each act (docsite/live/exercises, docsite/quizzes.py).
 
 Every reference solution passes its own check; every check fails on the unchanged starter
 code, so each check is shown to be able to fail; every exercise on a page is one that has a
@@ -9,17 +9,14 @@ quiz answer is the one the package computes.
 import math
 import random
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "live"))
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import exercises  # noqa: E402
-import fences  # noqa: E402
-import quizzes  # noqa: E402
+from docsite.live import exercises
+from docsite import fences
+from docsite import quizzes
 
 from microgpt.data import Tokenizer, default_data_path, load_docs  # noqa: E402
 from microgpt.engine import Value  # noqa: E402
@@ -98,7 +95,7 @@ def test_page_includes_each_exercise_from_the_code_files(act):
     found = fences.fences(text)
     for name in on_page:
         for kind in ("starter", "solution"):
-            include = f'--8<-- "docs/live/exercises/{act}_code.py:{region_name(name, kind)}"'
+            include = f'--8<-- "docsite/live/exercises/{act}_code.py:{region_name(name, kind)}"'
             matching = [f for f in found if f.body.strip() == include]
             assert len(matching) == 1, f"{PAGES[act]}: one fence must hold exactly {include}"
             fence = matching[0]

@@ -1,4 +1,4 @@
-"""docs/live/figures.py, the Python behind the live figures, against the package itself."""
+"""docsite/live/figures.py, the Python behind the live figures, against the package itself."""
 
 import math
 import random
@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "live"))
 
-import figures  # noqa: E402  (docs/live is not a package: it is what the worker imports)
+from docsite.live import figures  # (docs/live is not a package: it is what the worker imports)
 from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of  # noqa: E402
 from microgpt.data import Tokenizer  # noqa: E402
 from microgpt.engine import Value  # noqa: E402

@@ -1,6 +1,6 @@
 """The audit of typed figures: every figure about our code or our runs comes from code.
 
-A page quotes such a figure as a build-time fact ({{ num_params }}, docs/hooks/facts.py) or shows
+A page quotes such a figure as a build-time fact ({{ num_params }}, docsite/facts.py) or shows
 it in a checked output block. This test reads every text a reader reads and lists every figure
 typed in it; each one must be computed, reworded away, or allowed, one occurrence at a time, with
 the reason it may be typed (a date, a figure of somebody else's work cited on the page, an
@@ -8,7 +8,7 @@ illustration whose arithmetic is on the page).
 
 What it reads
     The prose of docs/**/*.md, of README.md and of the markdown cells of docs/experiments.py
-    (tests/page_text.py says what is prose: not code (a code block's title is), output blocks,
+    (docsite/page_text.py says what is prose: not code (a code block's title is), output blocks,
     maths, facts, link targets,
     HTML tags; the text of raw HTML, a live figure's labels, IS read, and so is inline code or
     maths holding only a number: `0.5` and $0.5$ are typed figures, $T = 0.5$ is a formula). And the reader-facing strings of the .py
@@ -70,13 +70,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from page_text import notebook_header, notebook_markdown, prose_lines, split_front_matter
+from docsite.page_text import notebook_header, notebook_markdown, prose_lines, split_front_matter
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOK = "docs/experiments.py"
-PY_TEXTS = (sorted(f"docs/live/exercises/{p.name}" for p in (DOCS / "live" / "exercises").glob("act[0-9].py"))
-            + ["docs/live/exercises/__init__.py", "docs/live/figures.py"])
+PY_TEXTS = (sorted(f"docsite/live/exercises/{p.name}" for p in (DOCS / "live" / "exercises").glob("act[0-9].py"))
+            + ["docsite/live/exercises/__init__.py", "docsite/live/figures.py"])
 
 NUMBER_WORDS = ("zero two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                 "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "

@@ -1,11 +1,7 @@
-"""docs/hooks/lighter.py: a page loses digits and spans that change nothing it shows."""
+"""docsite/lighter.py: a page loses digits and spans that change nothing it shows."""
 
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import lighter  # noqa: E402
+from docsite import lighter
 
 
 def test_a_drawings_coordinates_keep_a_tenth_of_a_unit():

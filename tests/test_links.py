@@ -11,7 +11,7 @@
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from site_fixtures import published_url
+from docsite.served import published_url
 
 pytestmark = pytest.mark.xdist_group("site")  # the same worker, and so the same build, as the browser tests
 

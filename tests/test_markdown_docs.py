@@ -1,4 +1,4 @@
-"""pytest-markdown-docs runs the docs exactly as docs/hooks/fences.py describes them.
+"""pytest-markdown-docs runs the docs exactly as docsite/fences.py describes them.
 
 The plugin collects what the parser of conftest.py shows it; these tests hold its items to the
 project's one description of a page's fences, page by page, and try the conventions of
@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import fences  # docs/hooks/fences.py, on sys.path through conftest.py
+from docsite import fences
 
 ROOT = Path(__file__).resolve().parents[1]
 ITEM = re.compile(r"^(?P<page>docs/\S+\.md)::\[CodeFence#\d+\]\[line:(?P<line>\d+)\]$", re.M)
@@ -82,10 +82,10 @@ raise SystemExit("never")
 
 
 def made_up_site(tmp_path):
-    """A checkout with one page, the project's conftest.py and fences.py, and its pytest settings."""
+    """A checkout with one page, the project's conftest.py and its pytest settings (docsite is
+    the installed one)."""
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    (tmp_path / "docs" / "hooks").mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "hooks" / "fences.py", tmp_path / "docs" / "hooks" / "fences.py")
+    (tmp_path / "docs").mkdir()
     settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(settings[settings.index("[tool.pytest.ini_options]"):],
                                             encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Maths typeset at build time (docs/hooks/maths.py): KaTeX's HTML in the page, no KaTeX script.
+"""Maths typeset at build time (docsite/maths.py): KaTeX's HTML in the page, no KaTeX script.
 
 Fast, no browser, no build (one node process): the hook fills each arithmatex element with
 KaTeX's output (inline and display), leaves its TeX unescaped for KaTeX, links KaTeX's
@@ -6,15 +6,11 @@ stylesheet from pages with maths only (at the right depth), and fails the build 
 KaTeX cannot parse. (That the maths shows in a page is tests/test_browser.py's.)
 """
 
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import maths  # noqa: E402
+from docsite import maths
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 HEAD = "<html><head><title>t</title></head><body>"

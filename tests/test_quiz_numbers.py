@@ -1,4 +1,4 @@
-"""How a quiz reads a typed number: one rule, written in Python (docs/live/exercises:
+"""How a quiz reads a typed number: one rule, written in Python (docsite/live/exercises:
 read_number, quiz_right) and mirrored in the quizzes' JavaScript (docs/javascripts/
 exercises.js: readNumber, quizRight), held here to the same cases. The JavaScript runs in
 Node, with just enough of a page around it to load.
@@ -7,13 +7,11 @@ Node, with just enough of a page around it to load.
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
-from site_fixtures import ROOT
+from docsite.served import ROOT
 
-sys.path.insert(0, str(ROOT / "docs" / "live"))
-import exercises  # noqa: E402
+from docsite.live import exercises
 
 # (typed, answer, tolerance, right): right is None when the text is not a number
 CASES = [

@@ -2,12 +2,12 @@
 
 Each test finds one sentence on the page (docs/act-3-mind.md) and the numbers it describes:
 an output block of the page (as the fence tests check it), the build-time drawing of a figure
-(docs/hooks/plots.py), or the build-time facts (docs/hooks/facts.py). Changing the output
+(docsite/plots.py), or the build-time facts (docsite/facts.py). Changing the output
 without the sentence, or the sentence without the output, fails here. A sentence that has been
 reworded fails too, with its pattern: reword the pattern with it.
 """
 
-import importlib.util
+import importlib
 import re
 from functools import cache
 from pathlib import Path
@@ -20,11 +20,8 @@ VOWELS = "aeiou"
 
 
 def hook(name):
-    """A module of docs/hooks, loaded from its file."""
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "docs" / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """A step of the site's build (docsite/NAME.py)."""
+    return importlib.import_module(f"docsite.{name}")
 
 
 @cache

@@ -71,7 +71,7 @@ def name_probability(name):
 
 
 def running_mean(losses, window):
-    """The coloured line of the loss curve (docs/hooks/plots.py: loss_curve)."""
+    """The coloured line of the loss curve (docsite/plots.py: loss_curve)."""
     return [sum(losses[max(0, i - window + 1): i + 1]) / (i + 1 - max(0, i - window + 1))
             for i in range(len(losses))]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-import fences  # docs/hooks/fences.py, on sys.path through conftest.py
+from docsite import fences
 from microgpt.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]

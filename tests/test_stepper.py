@@ -1,11 +1,10 @@
-"""The stepper's recordings (docs/live/stepper.py) are faithful, bounded and readable.
+"""The stepper's recordings (docsite/live/stepper.py) are faithful, bounded and readable.
 
 Each walkthrough a page offers is recorded here in CPython: the values it shows must be the
 values the package computes when nothing watches it, only the block's and the package's lines
 are recorded, the budget bounds a recording, and Value's arithmetic is stepped over unless asked.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("stepper", ROOT / "docs" / "live" / "stepper.py")
-stepper = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(stepper)
+from docsite.live import stepper
 
 BACKWARD = """from microgpt.engine import Value
 a, b = Value(2.0), Value(-3.0)

@@ -23,7 +23,7 @@ words what it is:
 - The main road stands alone: the first use OUTSIDE folded blocks (`???` without +) must be the
   bold one, even if a fold above explained the term. Inside a fold, a term the main road above has
   not yet explained must be explained (in bold) at its first use in that fold.
-- Prose is what tests/page_text.py says (code, output blocks, maths, facts, link targets, raw
+- Prose is what docsite/page_text.py says (code, output blocks, maths, facts, link targets, raw
   HTML are not read; tables, lists and admonitions are).
 
 Run it on one page: .venv/bin/pytest tests/test_terms_explained.py -k act-3-mind
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from page_text import notebook_markdown, prose_lines
+from docsite.page_text import notebook_markdown, prose_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = "docs/glossary.md"

@@ -1,7 +1,7 @@
 """Draw every ```mermaid fence of the site into docs/diagrams/<digest>.svg (`make diagrams`).
 
 Run it after changing a diagram in a page; commit what it writes. The build
-(docs/hooks/diagrams.py) inlines these drawings and fails, naming this command,
+(docsite/diagrams.py) inlines these drawings and fails, naming this command,
 when a fence has none. Needs what the browser tests need: Playwright, Debian's
 chromium and node_modules/mermaid. Nothing is fetched from the network.
 
@@ -22,8 +22,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-import diagrams  # noqa: E402  (the hook: one definition of a fence and of its digest)
+from docsite import diagrams  # (the hook: one definition of a fence and of its digest)
 
 MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -167,7 +166,7 @@ CHECK_COLOURS = """allowed => {
 
 def wanted():
     """{digest: (page, source)} for every fence of every page."""
-    import facts
+    from docsite import facts
 
     found = {}
     for page, sources in diagrams.page_fences(facts.compute_facts()).items():

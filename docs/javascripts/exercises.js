@@ -4,16 +4,16 @@
 // ```{.python .exercise} block), a folded hint and a folded solution. This makes the starter
 // editable, adds Check (Ctrl+Enter in the editor), Reset and Stop, and a "Use this solution"
 // button under the solution. Check hands the reader's code to exercises.check_report in the
-// page's Python worker (docs/live/exercises, run by MicrogptRuntime): the very check that the
+// page's Python worker (docsite/live/exercises, run by MicrogptRuntime): the very check that the
 // tests run on every reference solution. The result element gets data-check-state="pass" or
 // "fail" and lists, in words, what passed and what did not.
 //
-// A quiz ([data-quiz], drawn by docs/hooks/quizzes.py) needs no Python: each question carries
+// A quiz ([data-quiz], drawn by docsite/quizzes.py) needs no Python: each question carries
 // its computed answer; a wrong choice or number gets a second try, and the second answer shows
 // whether it is right, with the one-sentence explanation. A typed number is read as the site
 // writes numbers (4,192; 27,5; 3.296 for 3.2958): see quizRight below.
 //
-// Loaded by a one-line script that docs/hooks/quizzes.py adds to pages with an exercise or a
+// Loaded by a one-line script that docsite/quizzes.py adds to pages with an exercise or a
 // quiz; later page views (Material's instant navigation) call MicrogptExercises.init() again.
 (function () {
   "use strict"
@@ -133,7 +133,7 @@
       retry.hidden = true
       busy(true, session.worker && session.ready ? "Checking…" : "Starting Python in your browser (the first time takes a few seconds)…")
       if (fromButton) stopButton.focus()
-      const call = "import exercises\nexercises.check_report(" + JSON.stringify(name) + ", " + JSON.stringify(editor.text) + ")"
+      const call = "from docsite.live import exercises\nexercises.check_report(" + JSON.stringify(name) + ", " + JSON.stringify(editor.text) + ")"
       const started = performance.now()
       try {
         const report = await session.call(call, { namespace: "exercises", owner: "exercise", replace: true, trusted: false })
@@ -161,7 +161,7 @@
   }
 
   // --- Reading a typed number: mirrors read_number and quiz_right in ------------------------
-  // docs/live/exercises/__init__.py (tests/test_quiz_numbers.py holds both to the same cases).
+  // docsite/live/exercises/__init__.py (tests/test_quiz_numbers.py holds both to the same cases).
 
   const THOUSANDS = /^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$/
   const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/

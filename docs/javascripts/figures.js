@@ -1,5 +1,5 @@
-// The live figures: drawing only. Every number comes from docs/live/figures.py, run by the
-// real package: at build time for each figure's first frame (docs/hooks/figures.py writes it
+// The live figures: drawing only. Every number comes from docsite/live/figures.py, run by the
+// real package: at build time for each figure's first frame (docsite/figures.py writes it
 // into the page as JSON), then in the page's one Python worker (MicrogptRuntime) once the
 // reader touches a figure. Scrolling past a figure starts nothing.
 //
@@ -61,7 +61,7 @@
   // is one plain sentence (error.input when it names a problem with the reader's input).
   // The arguments travel as JSON text inside a Python string: the page never writes Python.
   async function py(owner, name, args) {
-    const code = "import figures\nfigures.call(" + JSON.stringify(name) + ", " +
+    const code = "from docsite.live import figures\nfigures.call(" + JSON.stringify(name) + ", " +
       JSON.stringify(JSON.stringify(args)) + ")"
     const limit = settings.timeoutMs + (warm ? 0 : settings.startMs)
     let answer

@@ -1,6 +1,6 @@
 // Run, edit and reset the Python blocks of a page, in the page.
 //
-// docs/hooks/fences.py marks each runnable block with data-runnable="N" and puts the page's
+// docsite/fences.py marks each runnable block with data-runnable="N" and puts the page's
 // description (code, chain, expected output) as JSON in #runnable-fences; this adds the
 // controls and runs a block the way the tests do: in a fresh namespace, after the blocks it
 // continues from (as they stand in their editors now), in the page's one Python worker

@@ -1,9 +1,9 @@
 // The in-page Python: Pyodide in a Web Worker, with the repository's files.
 //
 // Started by runtime.js, never by a page directly; runtime.js sends one job at a time. Loads
-// Pyodide from the site itself (vendor/pyodide/, copied from npm by docs/hooks/assets.py),
+// Pyodide from the site itself (vendor/pyodide/, copied from npm by docsite/assets.py),
 // unpacks runtime/repository.zip (the package, its data, the reference checkpoint and
-// docs/live/, made by docs/hooks/fences.py) into /repo and works there, so that
+// docsite/live/, made by docsite/fences.py) into /repo and works there, so that
 // `import microgpt` and paths such as Path("microgpt", "data.py") mean what they mean in
 // the tests.
 //
@@ -20,8 +20,7 @@ const SUPPORT = String.raw`
 import builtins, importlib, json, os, pkgutil, sys, time, traceback, types
 
 REPO = "/repo"
-os.chdir(REPO)
-sys.path[:0] = [REPO, REPO + "/docs/live"]
+os.chdir(REPO)  # Pyodide keeps "" (the working directory) on sys.path: microgpt and docsite import from here
 _namespaces = {}
 
 # What a run prints reaches the page in batches: at most one message every FLUSH_SECONDS,
@@ -210,7 +209,7 @@ def _run(before, code, namespace, reset, quiet, call, trusted):
     Returns (ok, traceback, JSON of the last expression, changes, tampered, index of the
     earlier block that failed or -1)."""
     if reset or namespace not in _namespaces:
-        # as in the tests (docs/hooks/fences.py); the real builtins, not this file's copy
+        # as in the tests (docsite/fences.py); the real builtins, not this file's copy
         _namespaces[namespace] = {"__name__": "fence", "__builtins__": builtins}
     scope = _namespaces[namespace]
     saved = sys.stdout, sys.stderr
@@ -245,7 +244,7 @@ def _run(before, code, namespace, reset, quiet, call, trusted):
 def _warm():
     """Import the package, the checks and the figures now, so that a job's first import of
     them adds nothing that looks like a change."""
-    names = ["exercises", "figures"] + [info.name for info in pkgutil.walk_packages([REPO + "/microgpt"], "microgpt.")]
+    names = ["docsite.live.exercises", "docsite.live.figures", "docsite.live.stepper"] + [info.name for info in pkgutil.walk_packages([REPO + "/microgpt"], "microgpt.")]
     for name in ["microgpt"] + names:
         if name.endswith("__main__"):
             continue

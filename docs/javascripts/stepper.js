@@ -2,7 +2,7 @@
 // with the values of the variables after each line.
 //
 // A Step button joins each runnable block's Run bar. Pressing it records the block in the page's
-// Python worker (docs/live/stepper.py, record(): every line of the block and of the package, with
+// Python worker (docsite/live/stepper.py, record(): every line of the block and of the package, with
 // the locals after it, up to a budget) and opens a player under the block. The recording is read
 // here as that file describes it; this file only walks it.
 //
@@ -331,7 +331,7 @@
       status.textContent = "Recording..."
       if (player) player.element.remove()
       const before = runnable.chain.map((k) => page[k].code)
-      const code = "import stepper\nstepper.record(" + python(currentCode(block)) + ", start=" +
+      const code = "from docsite.live import stepper\nstepper.record(" + python(currentCode(block)) + ", start=" +
         (runnable.step ? python(runnable.step) : "None") + ", budget=" + BUDGET + ", max_depth=" +
         (runnable.step_depth === null || runnable.step_depth === undefined ? "None" : runnable.step_depth) +
         ", into_arithmetic=" + (arithmetic ? "True" : "False") + ", before=[" + before.map(python).join(", ") + "])"

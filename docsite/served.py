@@ -117,7 +117,7 @@ class PageFacts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids = set()
         self.links = []  # (tag, attribute, value, rel)
-        self.diagrams = 0  # <div class="diagram">: a mermaid drawing inlined by docs/hooks/diagrams.py
+        self.diagrams = 0  # <div class="diagram">: a mermaid drawing inlined by docsite/diagrams.py
         self.formulas = 0  # elements of class arithmatex, which KaTeX typesets
         self.images = 0
         self.notebook = False

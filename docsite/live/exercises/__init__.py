@@ -15,7 +15,7 @@ import traceback
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from exercises import act1, act2, act3, act4, act5
+from docsite.live.exercises import act1, act2, act3, act4, act5
 
 ACTS = {"act1": act1, "act2": act2, "act3": act3, "act4": act4, "act5": act5}
 HERE = Path(__file__).resolve().parent

@@ -7,14 +7,14 @@ from microgpt.data import Tokenizer, default_data_path, load_docs
 
 
 def predict_encode(code):
-    from exercises import check_prediction
+    from docsite.live.exercises import check_prediction
 
     tiny = Tokenizer.from_docs(["banana", "cab"])
     return check_prediction(code, f"{tiny.encode('cab')} {tiny.bos}")
 
 
 def break_bos(code):
-    from exercises import Run, check_answer
+    from docsite.live.exercises import Run, check_answer
 
     run = Run(code)
     results = [run.result()]
@@ -57,7 +57,7 @@ def bigram_reference(docs, tokenizer):
 
 
 def extend_bigram(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]
@@ -106,7 +106,7 @@ EXERCISES = {
 
 
 # --- The quiz ------------------------------------------------------------------------------
-# Each answer is a function: the page shows what it returns (docs/hooks/quizzes.py runs it at
+# Each answer is a function: the page shows what it returns (docsite/quizzes.py runs it at
 # build time), and tests/test_exercises.py checks it against the package.
 
 def _tokenizer():

@@ -7,7 +7,7 @@ Into each one this hook writes:
 - a line saying which model the figures read: `<span data-model-name>the reference
   model</span>` (figures.js changes it when the reader trains and keeps a model); not in
   a figure that reads no model (the backward stepper: Value alone);
-- on its `[data-output]` box, `data-first-frame`: docs/live/figures.py's answer (JSON) for
+- on its `[data-output]` box, `data-first-frame`: docsite/live/figures.py's answer (JSON) for
   the inputs the markup starts with, the same call the page would make. figures.js draws
   it at once, so the page reads the same before Python starts, and Python starts only
   when the reader touches a figure. (An attribute, not a JSON <script>: Material's instant
@@ -17,15 +17,14 @@ An unknown figure name, or a first frame that fails, fails the build.
 """
 
 import html
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-LIVE = Path(__file__).resolve().parents[1] / "live" / "figures.py"
+from docsite.live import figures as live_figures  # what the page's Python imports
+
 FIGURE = re.compile(r'<div class="mg-figure" data-figure="([^"]*)">')
 DIV = re.compile(r"<(/?)div\b")
 STATUS = re.compile(r'<p class="mg-figure__status"')
@@ -40,14 +39,6 @@ FIELDS = {
 }
 READS_NO_MODEL = {"backward"}
 MODEL_LINE = ('<p class="mg-figure__model">Model: <span data-model-name>{}</span></p>\n')
-
-
-def live_figures():
-    """docs/live/figures.py, imported from its file: it is what the page's Python imports."""
-    spec = importlib.util.spec_from_file_location("microgpt_live_figures", LIVE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Fields(HTMLParser):
@@ -77,20 +68,13 @@ def figure_end(html, start):
     raise PluginError(f"a live figure's <div> at character {start} is never closed")
 
 
-_module = []
 _frames = {}  # (figure, its inputs) -> first frame: each is computed once per build
-
-
-def module():
-    if not _module:
-        _module.append(live_figures())
-    return _module[0]
 
 
 def first_frame(name, inputs):
     key = (name, json.dumps(inputs, sort_keys=True))
     if key not in _frames:
-        _frames[key] = module().first_frame(name, inputs)
+        _frames[key] = live_figures.first_frame(name, inputs)
     return _frames[key]
 
 
@@ -108,7 +92,7 @@ def with_first_frame(block, name, where):
     if name not in READS_NO_MODEL:
         status = STATUS.search(block)
         at = status.start() if status else block.rindex("</div>")
-        block = block[:at] + MODEL_LINE.format(module().REFERENCE_NAME) + block[at:]
+        block = block[:at] + MODEL_LINE.format(live_figures.REFERENCE_NAME) + block[at:]
     if frame is not None:
         output = OUTPUT.search(block)
         if not output:

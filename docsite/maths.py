@@ -5,7 +5,7 @@ class "arithmatex": \\(...\\) in a <span>, \\[...\\] in a <div>. Typesetting the
 browser (KaTeX's auto-render walking the whole page) cost a phone 1.5 s of blocked main
 thread on Act 3 (issue 11). This hook hands every formula of a page to KaTeX in one node
 process (node_modules/katex, from `npm ci`, the version package-lock.json pins), puts the
-result inside the same element, and links KaTeX's stylesheet (served by docs/hooks/assets.py)
+result inside the same element, and links KaTeX's stylesheet (served by docsite/assets.py)
 from the <head> of the pages that have maths only. Pages then carry KaTeX's CSS and fonts,
 and no KaTeX script.
 
@@ -28,9 +28,9 @@ from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.maths")
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 KATEX = ROOT / "node_modules" / "katex"
-STYLESHEET = "vendor/katex/katex.min.css"  # docs/hooks/assets.py ships it
+STYLESHEET = "vendor/katex/katex.min.css"  # docsite/assets.py ships it
 
 # An arithmatex element as the build writes it: its TeX is plain text (HTML-escaped).
 FORMULA = re.compile(
@@ -102,7 +102,7 @@ def source(element):
 
 def on_post_page(output, page, config):
     if page.file.src_uri.endswith((".py", ".ipynb")) and NOTEBOOK_DOLLARS.search(output):
-        log.warning("%s: a markdown cell has $...$ maths, which docs/hooks/maths.py does not typeset",
+        log.warning("%s: a markdown cell has $...$ maths, which docsite/maths.py does not typeset",
                     page.file.src_uri)
     elements = list(FORMULA.finditer(output))
     if not elements:

@@ -7,7 +7,7 @@ from microgpt.engine import Value
 
 
 def predict_reuse(code):
-    from exercises import check_prediction
+    from docsite.live.exercises import check_prediction
 
     a = Value(3.0)
     out = a * a + a
@@ -16,7 +16,7 @@ def predict_reuse(code):
 
 
 def break_accumulate(code):
-    from exercises import Run, check_answer
+    from docsite.live.exercises import Run, check_answer
 
     run = Run(code)
     results = [run.result()]
@@ -60,7 +60,7 @@ def finite_difference(f, x, h=NUDGE):
 
 
 def extend_tanh(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]

@@ -34,7 +34,7 @@ from microgpt.checkpoint import running_mean
 from microgpt.data import Tokenizer
 from microgpt.ladder import RUNGS, gpt, mlp, terms
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "ladder" / "results.json"
 FACT = re.compile(r"\{\{\s*ladder:([a-z_]+)(?:\.([a-z_]+))?\s*\}\}")
 DIFF = re.compile(r"^( *)<!-- ladder-diff (\S+) (\S+) -->$", re.M)  # indented: inside a ??? block

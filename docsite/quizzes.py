@@ -1,7 +1,7 @@
 """The quiz at the end of each act, and the loader of the exercises' script.
 
 A page writes one line, `<!-- quiz: act1 -->`, where its quiz goes. This hook replaces it
-with the questions of QUIZ in docs/live/exercises/act1.py, running the function that computes
+with the questions of QUIZ in docsite/live/exercises/act1.py, running the function that computes
 each answer: a number on the page is what the package computes, never typed by hand (and
 tests/test_exercises.py checks the same functions against the package). Pages with an
 exercise (`data-exercise`) or a quiz also get the one-line script that fetches
@@ -11,14 +11,12 @@ docs/javascripts/exercises.js; other pages never fetch it.
 import html
 import json
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "docs" / "live"))
-import exercises  # noqa: E402  (docs/live/exercises: the checks and the quizzes)
+ROOT = Path(__file__).resolve().parents[1]
+from docsite.live import exercises  # the checks and the quizzes
 
 MARKER = re.compile(r"^<!-- quiz: (act\d) -->$", re.MULTILINE)
 LOADER = ('<script>window.MicrogptExercises ? MicrogptExercises.init() : document.head.append('
@@ -82,7 +80,7 @@ def on_page_content(html_text, page, config, files):
     names = re.findall(r'data-exercise="([^"]+)"', html_text)
     unknown = set(names) - set(exercises.all_exercises())
     if unknown:
-        raise PluginError(f"{page.file.src_uri}: no check for the exercise(s) {sorted(unknown)} in docs/live/exercises")
+        raise PluginError(f"{page.file.src_uri}: no check for the exercise(s) {sorted(unknown)} in docsite/live/exercises")
     if names or "data-quiz=" in html_text:
         html_text += "\n" + LOADER
     return html_text

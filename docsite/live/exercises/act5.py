@@ -11,14 +11,14 @@ CHECKPOINT = "docs/checkpoints/names-1000.json"
 
 
 def predict_temperature(code):
-    from exercises import check_prediction
+    from docsite.live.exercises import check_prediction
 
     probs = softmax([Value(math.log(2)) / 0.5, Value(0.0) / 0.5])
     return check_prediction(code, str([round(p.data, 3) for p in probs]))
 
 
 def break_stop(code):
-    from exercises import Run, check_answer
+    from docsite.live.exercises import Run, check_answer
 
     run = Run(code)
     results = [run.result()]
@@ -49,7 +49,7 @@ def break_stop(code):
 
 
 def extend_top_k(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]

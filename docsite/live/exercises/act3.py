@@ -10,14 +10,14 @@ from microgpt.model import GPTConfig, init_params, parameters, rmsnorm, softmax
 
 
 def predict_softmax(code):
-    from exercises import check_prediction
+    from docsite.live.exercises import check_prediction
 
     probs = softmax([Value(0.0), Value(0.0), Value(math.log(2))])
     return check_prediction(code, str([round(p.data, 3) for p in probs]))
 
 
 def break_softmax(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]
@@ -48,7 +48,7 @@ def break_softmax(code):
 
 
 def extend_params(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]

@@ -8,7 +8,7 @@ sentence that the figure shows to the reader; the page reaches them all through 
 which turns that sentence (and any number JSON cannot carry) into {"error": ...}.
 
 The same file runs under pytest (tests/test_figures.py), in CPython, against the package,
-and at build time (docs/hooks/figures.py), where it computes each figure's first frame.
+and at build time (docsite/figures.py), where it computes each figure's first frame.
 """
 
 import ast
@@ -27,8 +27,8 @@ from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt, softmax
 from microgpt.sample import sample
 
-# docs/live/figures.py -> docs/checkpoints/names-1000.json, in a checkout and in the worker
-REFERENCE = Path(__file__).resolve().parents[1] / "checkpoints" / "names-1000.json"
+# docsite/live/figures.py -> docs/checkpoints/names-1000.json, in a checkout and in the worker
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "checkpoints" / "names-1000.json"
 
 
 # --- The model the figures read --------------------------------------------------

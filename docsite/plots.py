@@ -30,7 +30,7 @@ from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
 BENCHMARK = ROOT / "benchmarks" / "results" / "engines.json"
 TEMPERATURES = (0.5, 1.0, 1.5)

@@ -3,10 +3,10 @@
 The files come from node_modules (installed by `npm ci` from package-lock.json)
 and are added to the build under vendor/. Nothing vendored is committed.
 
-Maths is typeset at build time (docs/hooks/maths.py), so KaTeX's scripts are not
+Maths is typeset at build time (docsite/maths.py), so KaTeX's scripts are not
 served: the pages that have maths link its stylesheet, which loads its fonts. Pyodide is
 fetched at a reader's first Run only. Mermaid is not served at all: diagrams are
-drawn ahead of time into SVG (docs/hooks/diagrams.py). The last check below fails the build if any page
+drawn ahead of time into SVG (docsite/diagrams.py). The last check below fails the build if any page
 would still make the browser fetch a script, stylesheet or font from elsewhere.
 """
 
@@ -21,7 +21,7 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.assets")
 
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 
 # site path -> path inside node_modules
 VENDORED = {

@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ("py", "python", "python3")
 FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 # What the in-page Python cannot have: no browser build of NumPy or matplotlib can be had
@@ -300,10 +300,10 @@ def on_page_content(html_text, page, config, files):
 # --- The files the in-page Python needs ------------------------------------------
 # What the fences open, at the paths they open them by (relative to the repository
 # root, as in the tests): the package, its data, the reference checkpoint, the saved
-# benchmark results, and the site-side Python of docs/live/ (figures, exercises).
+# benchmark results, and the site-side Python of docsite/live/ (figures, exercises).
 
 REPOSITORY_FILES = ["microgpt/**/*.py", "microgpt/names.txt", "data/names.txt",
-                    "docs/checkpoints/*", "docs/live/**/*.py",
+                    "docs/checkpoints/*", "docsite/__init__.py", "docsite/live/**/*.py",
                     "benchmarks/results/*.json"]
 REPOSITORY_ZIP = "runtime/repository.zip"
 

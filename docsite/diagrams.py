@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 DIAGRAMS = DOCS / "diagrams"
 COMMAND = "make diagrams"
@@ -74,8 +74,8 @@ def fences(markdown):
 
 def page_fences(facts):
     """{page: [source, ...]} for every page with a diagram, each source as the build sees it:
-    with its {{ fact }} placeholders filled in (docs/hooks/facts.py), since the drawing shows them."""
-    import facts as facts_hook  # the sibling hook; callers put docs/hooks on sys.path
+    with its {{ fact }} placeholders filled in (docsite/facts.py), since the drawing shows them."""
+    from docsite import facts as facts_hook
 
     found = {}
     for page in pages():
@@ -89,7 +89,7 @@ def page_fences(facts):
 def pages():
     """Every Markdown page under docs/ (the notebook page has no mermaid cell: see
     tests/test_diagrams.py, which checks that too)."""
-    return sorted(p for p in DOCS.rglob("*.md") if "hooks" not in p.relative_to(DOCS).parts)
+    return sorted(p for p in DOCS.rglob("*.md") )
 
 
 def title_of(source):

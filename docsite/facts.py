@@ -19,7 +19,7 @@ from microgpt.cli import build_parser
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.sample import sample
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
 MAKEMORE_RUN = ROOT / "docs" / "checkpoints" / "makemore-run.txt"  # `microgpt run` on makemore's names
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
@@ -151,7 +151,7 @@ def page_facts():
 # The page's reading of the attention maps ("head 2 is the sharp one") is built from these, so a
 # new checkpoint cannot change the figure under unchanged words.
 
-ATTENTION_NAME = "maxwell"  # the name of Act 3's attention figure (docs/hooks/plots.py)
+ATTENTION_NAME = "maxwell"  # the name of Act 3's attention figure (docsite/plots.py)
 
 
 def attention_of(name, ckpt, tokenizer):

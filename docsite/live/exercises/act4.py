@@ -9,14 +9,14 @@ from microgpt.train import AdamConfig
 
 
 def predict_blind(code):
-    from exercises import check_prediction
+    from docsite.live.exercises import check_prediction
 
     probs = softmax([Value(0.0) for _ in range(27)])
     return check_prediction(code, str(round(-probs[4].log().data, 4)))  # 4 places, as the page shows ln 27
 
 
 def break_zero_grad(code):
-    from exercises import Run, check_answer
+    from docsite.live.exercises import Run, check_answer
 
     run = Run(code)
     results = [run.result()]
@@ -52,7 +52,7 @@ def break_zero_grad(code):
 
 
 def extend_cross_entropy(code):
-    from exercises import Run
+    from docsite.live.exercises import Run
 
     run = Run(code)
     results = [run.result()]
