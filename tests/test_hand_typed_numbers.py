@@ -75,8 +75,9 @@ from docsite.page_text import notebook_header, notebook_markdown, prose_lines, s
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOK = "docs/experiments.py"
-PY_TEXTS = (sorted(f"docsite/live/exercises/{p.name}" for p in (DOCS / "live" / "exercises").glob("act[0-9].py"))
+PY_TEXTS = (sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docsite" / "live" / "exercises").glob("act[0-9].py"))
             + ["docsite/live/exercises/__init__.py", "docsite/live/figures.py"])
+assert len(PY_TEXTS) > 2, "no exercise files found: the list of reader-facing Python files is out of date"
 
 NUMBER_WORDS = ("zero two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                 "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
