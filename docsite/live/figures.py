@@ -566,6 +566,32 @@ def train_keep(run=None):
 
 
 # --- What the page calls ---------------------------------------------------------------
+# name(arguments)                        -> value (or {"error": one plain sentence})
+# next_letter(prefix, temperature=1)     -> {"tokens": [{token, prob, repr}], "model", ...}
+# attention(name)                        -> {"weights": [layer][head][query], "model", ...}
+# temperature(temperature, num, seed)    -> {"samples", "first", "real", "model", ...}
+# backward_steps(expression, variables)  -> {"nodes", "edges", "steps", "output", ...}
+# training_limits()                      -> {"max_steps", "max_names", "max_name_bytes"}:
+#                                           what the form says before training
+# check_names(text)                      -> {"num_docs", "vocab_size", "bytes"} of the
+#                                           reader's names, or the CLI's refusal of them
+# train_start(steps, n_embd, lr, seed, names=None)
+#                                        -> {"run", "num_docs", "vocab_size", ...};
+#                                           names: the reader's text (None: bundled)
+# train_chunk(count, run, seconds)       -> {"losses": [{step, loss, mean, line}], ...}
+# train_samples(num, temperature, run)   -> names, as `microgpt sample --seed S` prints
+# train_keep(run)                        -> {"model", "steps"}: the figures read it
+# samples(num, temperature, seed)        -> {"names", "command"}: from the model in use,
+#                                           and the `microgpt sample` line that prints them
+# export_model()                         -> {"checkpoint": text, "names": text or None,
+#                                           "filename"}: what `train --out` would write
+# load_model(text, filename)             -> {"model", "steps"}: a `train --out` file;
+#                                           a bad one is refused, the model in use stays
+# kept_files()                           -> {path: text or None}: what runtime.js keepFile
+#                                           must hold (None: delete), after any change
+# use_reference()                        -> "the reference model"
+# model_name()                           -> "the reference model" or "yours: N steps on
+#                                           your M names" (data-model-name's text)
 
 PAGE_CALLS = {f.__name__: f for f in (next_letter, attention, temperature, backward_steps,
                                       train_start, train_chunk, train_samples, train_keep,
