@@ -170,11 +170,11 @@ def check(tab, exercise, code):
 
 
 FAKES = [
-    "import exercises\nexercises.same_output = lambda a, b: True\nprediction = 'no idea'",
-    "import exercises\nexercises.check = lambda name, code: [[True, 'fine']]\nprediction = 'no idea'",
-    "import exercises\nfor act in exercises.ACTS.values():\n    for k in act.EXERCISES:\n"
+    "from docsite.live import exercises\nexercises.same_output = lambda a, b: True\nprediction = 'no idea'",
+    "from docsite.live import exercises\nexercises.check = lambda name, code: [[True, 'fine']]\nprediction = 'no idea'",
+    "from docsite.live import exercises\nfor act in exercises.ACTS.values():\n    for k in act.EXERCISES:\n"
     "        act.EXERCISES[k] = lambda code: [(True, 'fine')]\nprediction = 'no idea'",
-    "import exercises\nexercises.Run.result = lambda self: (True, 'fine')\nprediction = 'no idea'",
+    "from docsite.live import exercises\nexercises.Run.result = lambda self: (True, 'fine')\nprediction = 'no idea'",
     "import builtins\nbuiltins.print = lambda *a, **k: None\nprediction = 'no idea'",
 ]
 

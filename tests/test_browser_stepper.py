@@ -209,7 +209,7 @@ def test_the_values_the_page_shows_are_the_values_the_code_computes(desktop, wal
     before = [page[k].code for k in runnable.chain]
     desktop.page.goto(desktop.site.url + page_url(source))
     depth = "None" if runnable.step_depth is None else runnable.step_depth
-    code = ("import stepper\nstepper.record(" + json.dumps(runnable.code) + ", start=" + json.dumps(runnable.step)
+    code = ("from docsite.live import stepper\nstepper.record(" + json.dumps(runnable.code) + ", start=" + json.dumps(runnable.step)
             + f", max_depth={depth}, before=[" + ", ".join(map(json.dumps, before)) + "])")
     in_page = desktop.page.evaluate("code => MicrogptRuntime.session().call(code, {owner: 'test', timeout: 200000})", code)
     here = os.getcwd()
