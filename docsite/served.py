@@ -1,17 +1,16 @@
-"""The built site, as the tests that read it like a visitor see it.
+"""The built site: which pages it has, building it, serving it, and what its HTML holds.
 
-Used by tests/test_browser.py and tests/test_links.py (through the `site` fixture,
-imported in tests/conftest.py) and by benchmarks/page_weight.py.
+Used by the browser tests (the `site` fixture in tests/conftest.py), tests/test_links.py, the
+benchmarks, and docsite/chromium.py, which drives the served site in a browser.
 
-The site is built once per test session, strictly, into a scratch folder, with
-site_url set to the local address it is served from: Material's instant
-navigation only takes over links that lie under site_url, and the sitemap, the
-canonical links and the 404 page all carry that address. mkdocs.yml reads
+A site is built strictly into a scratch folder, with site_url set to the local address it is
+served from: Material's instant navigation only takes over links that lie under site_url, and
+the sitemap, the canonical links and the 404 page all carry that address. mkdocs.yml reads
 site_url from the SITE_URL environment variable for this reason.
 
-The pages to test come from the nav in mkdocs.yml (so that each test id names
-its page at collection time, before anything is built); a test checks that they
-are exactly the pages of the built sitemap.
+The pages come from the nav in mkdocs.yml (so that each test id names its page at collection
+time, before anything is built); a test checks that they are exactly the pages of the built
+sitemap.
 """
 
 import contextlib
@@ -28,24 +27,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS_YML = ROOT / "mkdocs.yml"
-
-# Debian's chromium (the Makefile's `browser` target installs it; GitHub's Ubuntu
-# images link the same path to their own Chromium). Playwright downloads nothing.
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # CHROMIUM=... for another build
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # Chromium refuses to start as root with its sandbox on (our CI container runs as root)
-    "--disable-gpu",
-    "--disable-background-networking",  # no update, safe-browsing or metrics requests of its own
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-NOTEBOOK_SUFFIXES = (".py", ".ipynb")  # pages that mkdocs-jupyter renders
 
 
 # --- The pages, from the nav ----------------------------------------------------
@@ -79,6 +64,11 @@ def page_url(source):
     if path.stem in ("index", "README"):
         return parent
     return f"{parent}{path.stem}/"
+
+
+def page_id(url):
+    """A page's name in test ids and reports: its address without the slash, "home" for the root."""
+    return url.rstrip("/") or "home"
 
 
 def nav_sources(nav):
@@ -145,12 +135,6 @@ class PageFacts(HTMLParser):
         for name in ("href", "src"):
             if attributes.get(name) is not None:
                 self.links.append((tag, name, attributes[name], (attributes.get("rel") or "").lower()))
-
-
-def rendering_work(facts, fonts=True):
-    """What RENDERED waits for on a page, from its PageFacts (and whether to wait for web fonts)."""
-    return {"diagrams": facts.diagrams, "formulas": facts.formulas, "images": facts.images,
-            "notebookOutputs": facts.notebook_outputs, "fonts": fonts}
 
 
 # --- Building and serving ---------------------------------------------------------
@@ -257,124 +241,3 @@ class Site:
     def url_of(self, html_file):
         relative = html_file.relative_to(self.directory).as_posix()
         return self.url + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The site, built once for the session and served on 127.0.0.1 while it runs."""
-    directory = tmp_path_factory.mktemp("site")
-    with LocalServer(directory) as server:
-        try:
-            build_site(directory, server.url)
-        except RuntimeError as error:
-            pytest.fail(str(error), pytrace=False)
-        yield Site(directory, server.url)
-
-
-# --- Chromium -----------------------------------------------------------------------
-
-def launch_chromium(playwright):
-    """Headless Chromium from CHROMIUM. A missing browser is an error, never a reason to skip."""
-    if not CHROMIUM.exists():
-        raise RuntimeError(
-            f"no Chromium at {CHROMIUM}: the browser tests need it and do not skip without it. "
-            "`make browser` installs Debian's chromium (as root); GitHub's Ubuntu runners have it already."
-        )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-
-
-# Material draws each mermaid diagram inside a closed shadow root, out of reach of
-# scripts and locators. Added to every page of a test context before any script of
-# the site runs: shadow roots are created open, so the test can look inside.
-OPEN_SHADOW_ROOTS = """
-(() => {
-  const attachShadow = Element.prototype.attachShadow
-  Element.prototype.attachShadow = function (options) {
-    return attachShadow.call(this, { ...options, mode: "open" })
-  }
-})()
-"""
-
-
-# --- What a page shows in the browser -------------------------------------------------
-# The tests and benchmarks/page_weight.py both wait on RENDERED, then read RENDER_STATE.
-
-# Images marked loading=lazy load only near the viewport; the checks want them all. (The
-# beforeprint event is harmless now that diagrams are inline SVG drawn ahead of time.)
-LOAD_LAZY_IMAGES = ("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' });"
-                    " window.dispatchEvent(new Event('beforeprint'))")
-
-# The state of the page's rendering work. Mermaid node shapes differ per diagram type;
-# a diagram of a type not listed here is still counted by its text labels.
-RENDER_STATE = """() => {
-  const NODES = "g.node, rect.actor, .pieCircle, rect.task, .mindmap-node, g.note"
-  const content = document.querySelector("[data-md-component=content]") || document.body
-  return {
-    scheme: document.body.getAttribute("data-md-color-scheme"),
-    waiting: document.querySelectorAll("pre.mermaid").length,  // a fence the build left undrawn
-    diagrams: [...document.querySelectorAll("div.diagram")].map(host => {
-      const svg = host.querySelector("svg")
-      if (!svg) return null
-      const box = svg.getBoundingClientRect()  // as laid out in the page: 0 if hidden or collapsed
-      return {
-        nodes: svg.querySelectorAll(NODES).length,
-        labels: [...svg.querySelectorAll("text, foreignObject")].filter(t => t.textContent.trim()).length,
-        area: box.width * box.height,
-        error: svg.querySelector(".error-icon") !== null || /syntax error/i.test(svg.textContent),
-      }
-    }),
-    arithmatex: document.querySelectorAll(".arithmatex").length,
-    untypeset: [...document.querySelectorAll(".arithmatex")]
-      .filter(e => !e.querySelector(".katex")).map(e => e.textContent.trim().slice(0, 60)),
-    formulas: content.querySelectorAll(".katex").length,
-    katexErrors: [...document.querySelectorAll(".katex-error")].map(e => e.textContent.slice(0, 60)),
-    images: [...document.images].map(i => ({ src: i.currentSrc || i.src, complete: i.complete, width: i.naturalWidth })),
-    notebookOutputs: [...document.querySelectorAll(".jp-OutputArea-output")]
-      .map(o => ({ text: o.textContent.trim().length, pictures: o.querySelectorAll("img, svg").length })),
-    fontsLoading: document.fonts.status !== "loaded",
-  }
-}"""
-
-# True once the page has drawn what its HTML asks for (expected: rendering_work(facts)).
-# The counts also tell the page apart from the one before it under instant navigation.
-RENDERED = f"""expected => {{
-  const state = ({RENDER_STATE})()
-  return state.waiting === 0
-    && state.diagrams.length >= expected.diagrams && state.diagrams.every(d => d !== null)
-    && state.arithmatex === expected.formulas && state.untypeset.length === 0
-    && state.images.length === expected.images && state.images.every(i => i.complete)
-    && state.notebookOutputs.length >= expected.notebookOutputs
-    && !(expected.fonts && state.fontsLoading)
-}}"""
-
-
-# --- The end-of-run summary of what the browser verified -------------------------------
-# Each browser test appends ("site_verified", {...}) to its report's user_properties;
-# the reports reach the controlling process under pytest-xdist too, so the totals are
-# added up here and printed after the run.
-
-_verified = []
-
-
-def pytest_runtest_logreport(report):
-    if report.when == "call" and report.passed:
-        _verified.extend(value for name, value in report.user_properties if name == "site_verified")
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not _verified:
-        return
-    views = list(dict.fromkeys(v["view"] for v in _verified))
-    per_page = [v for v in _verified if v.get("kind") == "page"]
-    pages = {v["page"] for v in per_page}
-    keys = ("diagrams", "nodes", "formulas", "images", "notebook_outputs")
-    totals = {key: sum(max(v[key] for v in per_page if v["page"] == page) for page in pages) for key in keys}
-    terminalreporter.write_sep("-", "site verified in Chromium")
-    terminalreporter.write_line(
-        f"{len(pages)} pages x {len(views)} views ({', '.join(views)}), {len(per_page)} page loads; "
-        f"{totals['diagrams']} diagrams ({totals['nodes']} nodes), {totals['formulas']} formulas, "
-        f"{totals['images']} images, {totals['notebook_outputs']} notebook outputs"
-    )
-    other = [v for v in _verified if v.get("kind") != "page"]
-    if other:
-        terminalreporter.write_line("also: " + "; ".join(f"{v['kind']} ({v['view']})" for v in other))

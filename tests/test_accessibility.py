@@ -11,13 +11,14 @@ text and the first elements that break it. Minor and moderate findings are not c
 from pathlib import Path
 
 import pytest
-from docsite.served import ROOT, nav_pages
-from test_browser import Tab, page_id, wait_until_rendered
+
+from docsite.chromium import Tab, wait_until_rendered
+from docsite.served import ROOT, nav_pages, page_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PALETTES = ("desktop", "dark")  # test_browser's views: the light palette and the dark one
+PALETTES = ("desktop", "dark")  # views of docsite.chromium: the light palette and the dark one
 FAILING_IMPACTS = ("serious", "critical")
 
 # axe's findings, cut down to what a failure message needs.
@@ -40,7 +41,7 @@ def axe_source():
 
 @pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("url", [url for url, _ in nav_pages()], ids=page_id)
-def test_no_serious_accessibility_violation(browser, site, axe_source, url, palette):  # noqa: F811
+def test_no_serious_accessibility_violation(browser, site, axe_source, url, palette):
     tab = Tab(browser, site, palette)
     try:
         tab.page.goto(site.url + url)

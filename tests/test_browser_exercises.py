@@ -5,7 +5,7 @@ then Check reports pass; both in words, from the same check that tests/test_exer
 runs in CI. Each quiz answers right and wrong, by mouse and by keyboard. A page without an
 exercise never fetches exercises.js, and one nobody touches starts no Python. The layout
 fits a phone. Every request that leaves 127.0.0.1 is blocked and fails the test (Tab, from
-test_browser.py).
+docsite/chromium.py).
 """
 
 import json
@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from test_browser import Tab
+from docsite.chromium import Tab
 
 from docsite.live import exercises
 from docsite import quizzes

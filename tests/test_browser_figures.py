@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 from docsite.served import ROOT
-from test_browser import VIEWS, Tab, click_nav_link
+from docsite.chromium import VIEWS, Tab, click_nav_link
 from test_figures import figures, package_probs
 
 from microgpt.engine import Value

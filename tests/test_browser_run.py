@@ -17,17 +17,14 @@ import re
 from dataclasses import asdict
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from docsite.served import ROOT, nav_pages
-from test_browser import TIMEOUT_MS, Tab
+from docsite.chromium import FINISHED, FIRST_PAGE, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
 
 from docsite import fences
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 PAGES = [(url, source) for url, source in nav_pages() if source.endswith(".md")]
-RUN_TIMEOUT_MS = 600_000  # the longest block trains the model for a while; a busy 2-core machine is slow
-FINISHED = "el => el.dataset.runState === 'done' || el.dataset.runState === 'error'"
 
 
 def page_id(page):
@@ -39,43 +36,6 @@ def desktop(browser, site):  # noqa: F811
     tab = Tab(browser, site, "desktop")
     yield tab
     tab.context.close()
-
-
-# What a reader does to see a block folded away: open its collapsible block, pick its tab.
-REVEAL = """el => {
-  for (let d = el.closest("details"); d; d = d.parentElement.closest("details")) d.open = true
-  for (let tab = el.closest(".tabbed-block"); tab; tab = tab.parentElement.closest(".tabbed-block")) {
-    const index = [...tab.parentElement.children].indexOf(tab)
-    tab.closest(".tabbed-set").querySelectorAll(":scope > input")[index].click()
-  }
-}"""
-
-
-STARTED = "el => !!el.dataset.runState"
-
-
-def run_block(tab, block, timeout=RUN_TIMEOUT_MS):
-    block.evaluate(REVEAL)
-    # By keyboard, as a reader who tabs to the button: a mouse click aims at coordinates,
-    # and a block above that renders late (content-visibility, a live figure filling in)
-    # can move the button between Playwright's aim and its click.
-    block.get_by_role("button", name="Run", exact=True).press("Enter")
-    for done, wait, what in ((STARTED, TIMEOUT_MS, "start"), (FINISHED, timeout, "finish")):
-        try:
-            tab.page.wait_for_function(done, arg=block.element_handle(), timeout=wait)
-        except PlaywrightTimeout:
-            # Say where it stood: the block's state and status, the end of what it printed,
-            # what the page and its workers logged, and anything that went wrong.
-            raise AssertionError(
-                f"block {block.get_attribute('data-runnable')} did not {what} in {wait / 1000:.0f} s after Run: "
-                f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
-                f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
-                f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
-    return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
-
-
-def description_on(tab):
-    return json.loads(tab.page.locator("#runnable-fences").get_attribute("data-description"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
@@ -112,22 +72,6 @@ def test_every_block_runs_in_the_browser(request, desktop, page):
 
 
 # --- The reader's moves ---------------------------------------------------------------
-
-FIRST_PAGE = "act-1-world/"
-
-
-def first_block(tab):
-    tab.page.goto(tab.site.url + FIRST_PAGE)
-    return tab.page.locator("[data-runnable]").first
-
-
-def type_code(tab, block, code):
-    editor = block.locator("pre > code").first
-    editor.click()
-    tab.page.keyboard.press("Control+A")
-    tab.page.keyboard.press("Delete")
-    tab.page.keyboard.insert_text(code)
-
 
 def test_edit_run_and_reset(desktop):
     block = first_block(desktop)

@@ -11,8 +11,7 @@ terms; statuses are readable in both palettes; the editor behaves as an editor.
 import re
 
 import pytest
-from test_browser import TIMEOUT_MS, Tab
-from test_browser_run import FINISHED, description_on, first_block, run_block, type_code
+from docsite.chromium import FINISHED, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 

@@ -19,8 +19,7 @@ import re
 
 import pytest
 from docsite.served import ROOT, page_url
-from test_browser import Tab
-from test_browser_run import REVEAL
+from docsite.chromium import REVEAL, Tab
 
 from docsite import fences
 

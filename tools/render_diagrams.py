@@ -16,18 +16,15 @@ its own (not a placeholder) stops the script: it would not follow the palette.
 """
 
 import argparse
-import os
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 from docsite import diagrams  # (the hook: one definition of a fence and of its digest)
+from docsite.chromium import CHROMIUM, CHROMIUM_ARGS
 
 MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
 # Material's text font when theme.font is false: the widths mermaid measures are the page's.
 FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
 
@@ -166,10 +163,8 @@ CHECK_COLOURS = """allowed => {
 
 def wanted():
     """{digest: (page, source)} for every fence of every page."""
-    from docsite import facts
-
     found = {}
-    for page, sources in diagrams.page_fences(facts.compute_facts()).items():
+    for page, sources in diagrams.page_fences().items():
         for source in sources:
             found.setdefault(diagrams.digest(source), (page.relative_to(ROOT), source))
     return found
