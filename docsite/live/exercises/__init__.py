@@ -123,6 +123,20 @@ class Run:
             return None
         return value
 
+    @classmethod
+    def requiring(cls, code, call, may_raise=False):
+        """The opening of a check that calls a function of the reader's code: run the code and
+        find the function `call` names, e.g. "wrap(name)". Returns (run, function, results), the
+        results starting with run.result(). The function is None, and the results end by asking
+        to keep it, if the code does not define it or raised (unless may_raise: the broken
+        version of some exercises is meant to raise, and the check still calls it)."""
+        run = cls(code)
+        results = [run.result()]
+        function = run.get(call.split("(")[0], "function")
+        if function is None or not (run.ok or may_raise):
+            return run, None, results + [(False, f"Keep the function {call}: the check calls it.")]
+        return run, function, results
+
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 

@@ -16,11 +16,9 @@ def predict_encode(code):
 def break_bos(code):
     from docsite.live.exercises import Run, check_answer
 
-    run = Run(code)
-    results = [run.result()]
-    wrap = run.get("wrap", "function")
-    if not run.ok or wrap is None:
-        return results + [(False, "Keep the function wrap(name): the check calls it.")]
+    run, wrap, results = Run.requiring(code, "wrap(name)")
+    if wrap is None:
+        return results
     tokenizer = Tokenizer.from_docs(load_docs(default_data_path()))
     bos, letters = tokenizer.bos, tokenizer.encode("emma")
     tokens = list(wrap("emma"))
@@ -59,11 +57,9 @@ def bigram_reference(docs, tokenizer):
 def extend_bigram(code):
     from docsite.live.exercises import Run
 
-    run = Run(code)
-    results = [run.result()]
-    bigram_probs = run.get("bigram_probs", "function")
-    if not run.ok or bigram_probs is None:
-        return results + [(False, "Keep the function bigram_probs(docs, tokenizer): the check calls it.")]
+    _, bigram_probs, results = Run.requiring(code, "bigram_probs(docs, tokenizer)")
+    if bigram_probs is None:
+        return results
     # A tiny world first, where every fraction can be worked out by hand.
     tiny_docs = ["ab", "b"]
     tiny = Tokenizer.from_docs(tiny_docs)

@@ -18,11 +18,9 @@ def predict_reuse(code):
 def break_accumulate(code):
     from docsite.live.exercises import Run, check_answer
 
-    run = Run(code)
-    results = [run.result()]
-    backward = run.get("backward", "function")
-    if not run.ok or backward is None:
-        return results + [(False, "Keep the function backward(root): the check calls it.")]
+    run, backward, results = Run.requiring(code, "backward(root)")
+    if backward is None:
+        return results
     # A graph where every Value is used once: x*y + z. Its gradients are right either way.
     x, y, z = Value(2.0), Value(-4.0), Value(5.0)
     backward(x * y + z)
@@ -62,11 +60,9 @@ def finite_difference(f, x, h=NUDGE):
 def extend_tanh(code):
     from docsite.live.exercises import Run
 
-    run = Run(code)
-    results = [run.result()]
-    tanh = run.get("tanh", "function")
-    if not run.ok or tanh is None:
-        return results + [(False, "Keep the function tanh(a): the check calls it.")]
+    _, tanh, results = Run.requiring(code, "tanh(a)")
+    if tanh is None:
+        return results
     rng = random.Random(2)
     inputs = [rng.uniform(LOW, HIGH) for _ in range(6)]
     for x in inputs:

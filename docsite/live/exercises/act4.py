@@ -18,11 +18,9 @@ def predict_blind(code):
 def break_zero_grad(code):
     from docsite.live.exercises import Run, check_answer
 
-    run = Run(code)
-    results = [run.result()]
-    sgd_step = run.get("sgd_step", "function")
-    if not run.ok or sgd_step is None:
-        return results + [(False, "Keep the function sgd_step(params, learning_rate): the check calls it.")]
+    run, sgd_step, results = Run.requiring(code, "sgd_step(params, learning_rate)")
+    if sgd_step is None:
+        return results
     # One weight with a known gradient, through two steps.
     start, gradient, learning_rate, next_gradient = 1.0, 4.0, 0.1, 2.0
     w = Value(start)
@@ -54,11 +52,9 @@ def break_zero_grad(code):
 def extend_cross_entropy(code):
     from docsite.live.exercises import Run
 
-    run = Run(code)
-    results = [run.result()]
-    cross_entropy = run.get("cross_entropy", "function")
-    if not run.ok or cross_entropy is None:
-        return results + [(False, "Keep the function cross_entropy(logits, target): the check calls it.")]
+    _, cross_entropy, results = Run.requiring(code, "cross_entropy(logits, target)")
+    if cross_entropy is None:
+        return results
     rng = random.Random(4)
     trials = 5
     for trial in range(trials):

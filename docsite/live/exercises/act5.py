@@ -20,11 +20,9 @@ def predict_temperature(code):
 def break_stop(code):
     from docsite.live.exercises import Run, check_answer
 
-    run = Run(code)
-    results = [run.result()]
-    sample_ids = run.get("sample_ids", "function")
-    if not run.ok or sample_ids is None:
-        return results + [(False, "Keep the function sample_ids(rng): the check calls it.")]
+    run, sample_ids, results = Run.requiring(code, "sample_ids(rng)")
+    if sample_ids is None:
+        return results
     from microgpt.checkpoint import load_checkpoint
 
     ckpt = load_checkpoint(CHECKPOINT)
@@ -51,11 +49,9 @@ def break_stop(code):
 def extend_top_k(code):
     from docsite.live.exercises import Run
 
-    run = Run(code)
-    results = [run.result()]
-    top_k_weights = run.get("top_k_weights", "function")
-    if not run.ok or top_k_weights is None:
-        return results + [(False, "Keep the function top_k_weights(weights, k): the check calls it.")]
+    _, top_k_weights, results = Run.requiring(code, "top_k_weights(weights, k)")
+    if top_k_weights is None:
+        return results
     rng = random.Random(6)
     size, ks = 8, (1, 2, 3, 8)  # every k from the sharpest to keeping all of them
     for k in ks:
