@@ -1,5 +1,5 @@
 """benchmarks/main_road.py counts what a reader meets without opening anything, at the rates of
-issue 23's beginner: 200 words a minute, 6 s a line of code, 2 s a line of output; and on the
+a beginner: 200 words a minute, 6 s a line of code, 2 s a line of output; and on the
 site the tests build, every page with a target meets it (each act 15 minutes, Home 10, the
 ladder, the complete picture and the efficiency page 20), so a paragraph that breaks a page's
 budget fails the suite with the page's minutes."""

@@ -81,8 +81,10 @@ def test_one_query_looks_one_letter_back_at_the_only_positive_score():
     weights = {row[0]: float(row[3]) for row in rows}
     assert max(weights, key=weights.get) == key and weights[key] > 0.5  # "most of the weight"
     assert rows[-1][0] == query and rows[-2][0] == key  # the query is the last row; one letter back
-    distance = lambda a, b: sum((x - y) ** 2 for x, y in zip(a, b))  # noqa: E731
-    nearest = min(values, key=lambda label: distance(mix, values[label]))
+    def distance(label):  # squared, from the mix to that letter's value
+        return sum((x - y) ** 2 for x, y in zip(mix, values[label]))
+
+    nearest = min(values, key=distance)
     assert nearest == key, (mix, values)  # "close to the value of the a"
 
 
