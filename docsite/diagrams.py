@@ -72,15 +72,15 @@ def fences(markdown):
     return [normalize(m.group("body")) for m in MARKDOWN_FENCE.finditer(markdown)]
 
 
-def page_fences(facts):
+def page_fences():
     """{page: [source, ...]} for every page with a diagram, each source as the build sees it:
-    with its {{ fact }} placeholders filled in (docsite/facts.py), since the drawing shows them."""
-    from docsite import facts as facts_hook
+    with its {{ values }} filled in (docsite/directives.py), since the drawing shows them."""
+    from docsite.directives import fill_values
 
     found = {}
     for page in pages():
         markdown = page.read_text(encoding="utf-8")
-        sources = [facts_hook.PLACEHOLDER.sub(lambda m: facts[m.group(1)], s) for s in fences(markdown)]
+        sources = [fill_values(s, page.name) for s in fences(markdown)]
         if sources:
             found[page] = sources
     return found

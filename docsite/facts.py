@@ -1,4 +1,5 @@
-"""Numbers in the prose, computed at build time: a page writes {{ num_params }}, never 4,192.
+"""Numbers in the prose, computed at build time: a page writes {{ num_params }}, never 4,192
+(the page grammar, docsite/directives.py, fills them in).
 
 Every figure comes from running the package on the bundled data, or from the reference
 checkpoint that `microgpt train --out docs/checkpoints/names-1000.json` makes (a test proves
@@ -8,8 +9,8 @@ that command reproduces it exactly). An unknown name fails the build.
 import inspect
 import json
 import math
-import re
 import statistics
+from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -22,7 +23,6 @@ from microgpt.sample import sample
 ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
 MAKEMORE_RUN = ROOT / "docs" / "checkpoints" / "makemore-run.txt"  # `microgpt run` on makemore's names
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
 
 def compute_facts():
@@ -88,21 +88,15 @@ def round_to_2_digits(x):
     return float(f"{x:.2g}")  # 1266.4 -> 1300.0
 
 
-def on_config(config):
-    config["extra"]["facts"] = compute_facts()  # once per build, so `mkdocs serve` stays current
-    return config
+@cache
+def computed():
+    """compute_facts(), once: the build clears it at each start, so `mkdocs serve` stays current."""
+    return compute_facts()
 
 
-def on_page_markdown(markdown, page, config, files):
-    facts = config["extra"]["facts"]
-
-    def substitute(match):
-        name = match.group(1)
-        if name not in facts:
-            raise PluginError(f"{page.file.src_path}: unknown fact {{{{ {name} }}}}; known: {', '.join(facts)}")
-        return facts[name]
-
-    return PLACEHOLDER.sub(substitute, markdown)
+def recompute() -> None:
+    computed.cache_clear()
+    computed()
 
 
 # --- Facts of Home and Acts 1-2 ------------------------------------------------------------

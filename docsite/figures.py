@@ -1,8 +1,9 @@
 """Each live figure's first frame, computed at build time from the reference model.
 
-A figure on a page is `<div class="mg-figure" data-figure="NAME">` with its fields, a
-`[data-status]` line and a `[data-output]` box (docs/javascripts/figures.js draws into it).
-Into each one this hook writes:
+A page places a figure with `<!-- mg:figure NAME -->` (docsite/directives.py), which writes
+its markup from the end of docsite/live/figures.py: `<div class="mg-figure" data-figure="NAME">`
+with its fields, a `[data-status]` line and a `[data-output]` box (docs/javascripts/figures.js
+draws into it). Into each one this step writes:
 
 - a line saying which model the figures read: `<span data-model-name>the reference
   model</span>` (figures.js changes it when the reader trains and keeps a model); not in
@@ -11,7 +12,7 @@ Into each one this hook writes:
   the inputs the markup starts with, the same call the page would make. figures.js draws
   it at once, so the page reads the same before Python starts, and Python starts only
   when the reader touches a figure. (An attribute, not a JSON <script>: Material's instant
-  navigation re-creates a page's inline scripts without their type, as JavaScript.)
+  navigation re-runs a page's inline scripts, and re-creates them without their type.)
 
 An unknown figure name, or a first frame that fails, fails the build.
 """
@@ -29,20 +30,11 @@ FIGURE = re.compile(r'<div class="mg-figure" data-figure="([^"]*)">')
 DIV = re.compile(r"<(/?)div\b")
 STATUS = re.compile(r'<p class="mg-figure__status"')
 OUTPUT = re.compile(r"<div data-output\b")
-# Which field of each figure's markup is which input of its first call.
-FIELDS = {
-    "next-letter": {"prefix": 'input[type="text"]'},
-    "attention": {"name": 'input[type="text"]'},
-    "temperature": {"temperature": 'input[type="range"]'},
-    "backward": {"expression": 'input[data-input="expression"]', "variables": 'input[data-input="variables"]'},
-    "train": {},
-}
-READS_NO_MODEL = {"backward"}
 MODEL_LINE = ('<p class="mg-figure__model">Model: <span data-model-name>{}</span></p>\n')
 
 
 class Fields(HTMLParser):
-    """The value of each <input> of a figure, under the selector FIELDS uses for it."""
+    """The value of each <input> of a figure, under the selector live_figures.FIELDS uses for it."""
 
     def __init__(self, html):
         super().__init__()
@@ -79,17 +71,17 @@ def first_frame(name, inputs):
 
 
 def with_first_frame(block, name, where):
-    if name not in FIELDS:
-        raise PluginError(f"{where}: unknown live figure {name!r}; known: {', '.join(FIELDS)}")
+    if name not in live_figures.FIELDS:
+        raise PluginError(f"{where}: unknown live figure {name!r}; known: {', '.join(live_figures.FIELDS)}")
     found = Fields(block).values
-    missing = [selector for selector in FIELDS[name].values() if selector not in found]
+    missing = [selector for selector in live_figures.FIELDS[name].values() if selector not in found]
     if missing:
         raise PluginError(f"{where}: the {name} figure has no {' or '.join(missing)}")
-    inputs = {field: found[selector] for field, selector in FIELDS[name].items()}
+    inputs = {field: found[selector] for field, selector in live_figures.FIELDS[name].items()}
     frame = first_frame(name, inputs)
     if frame is not None and "error" in frame:
         raise PluginError(f"{where}: the {name} figure's first frame fails: {frame['error']}")
-    if name not in READS_NO_MODEL:
+    if name not in live_figures.READS_NO_MODEL:
         status = STATUS.search(block)
         at = status.start() if status else block.rindex("</div>")
         block = block[:at] + MODEL_LINE.format(live_figures.REFERENCE_NAME) + block[at:]

@@ -6,9 +6,10 @@ lines below is the order of the build, and a comment says why where the order ma
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docsite import (assets, codewidth, diagrams, facts, fences, figures, ladder, lighter, maths,
+from docsite import (assets, codewidth, diagrams, directives, facts, fences, figures, lighter, maths,
                      plots, quizzes)
 
 if TYPE_CHECKING:
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config = assets.on_config(config)  # KaTeX's and Pyodide's files, from node_modules
-    return facts.on_config(config)  # the build-time facts, computed once
+    facts.recompute()  # the build-time facts, once per build
+    return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -30,10 +32,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    markdown = facts.on_page_markdown(markdown, page, config, files)  # {{ fact }} first: the rest read numbers
-    markdown = ladder.on_page_markdown(markdown, page, config, files)  # writes fences, so before fences
-    markdown = fences.on_page_markdown(markdown, page, config, files)
-    return quizzes.on_page_markdown(markdown, page, config, files)
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    # the page grammar first: it writes fences (the ladder's diffs, the exercises' code)
+    markdown = directives.expand(markdown, page.file.src_uri, directives.first_line_of(markdown, source))
+    return fences.on_page_markdown(markdown, page, config, files)
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,21 +1,16 @@
 """The ladder page's figures and diffs, made at build time from the rung modules and their results.
 
 docs/ladder/results.json is written by `python -m microgpt.ladder --out docs/ladder/results.json`
-(tests/test_ladder.py checks it against the code). On a page:
+(tests/test_ladder.py checks it against the code). The page reaches this module through the
+page grammar (docsite/directives.py: `{{ ladder:... }}` and the `<!-- mg:ladder-... -->`
+directives); the fields a page may read:
 
-    {{ ladder:RUNG.FIELD }}    one figure of a rung: held_out, train (mean of the last WINDOW
-                               losses), first (of the first WINDOW), prior (of the WINDOW before
-                               the last), params, ms, samples (as code), names (the same, plain)
-    {{ ladder:NAME }}          a term: num_steps, num_held_out, seed, lr, window, hand_vs_value,
-                               block_size, n_embd, mlp_width, n_head, n_layer (read from the rungs'
-                               own code, not from the package's defaults)
-    <!-- ladder-table -->      the table of every rung
-    <!-- ladder-plot -->       the loss curves of every rung, as an SVG in the site's colours
-    <!-- ladder-diff A B -->   a ```diff block from A to B, each `path` or `path:region`
-    <!-- ladder-holds A < B --> nothing on the page; the build fails unless A < B (or A > B, or
-                               A ~ B: within CLOSE), each a RUNG.FIELD (held_out, train, first,
-                               prior, params, ms) or the difference of two (a.held_out-b.held_out),
-                               so that a comparison the prose makes cannot outlive the results
+    RUNG.FIELD    held_out, train (mean of the last WINDOW losses), first (of the first WINDOW),
+                  prior (of the WINDOW before the last), params, ms, samples (as code), names
+                  (the same, plain)
+    NAME          a term: num_steps, num_held_out, seed, lr, window, hand_vs_value, block_size,
+                  n_embd, mlp_width, n_head, n_layer (read from the rungs' own code, not from the
+                  package's defaults)
 
 An unknown name, rung, field, file or region fails the build.
 """
@@ -26,6 +21,7 @@ import inspect
 import json
 import random
 import re
+from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -36,10 +32,8 @@ from microgpt.ladder import RUNGS, gpt, mlp, terms
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "docs" / "ladder" / "results.json"
-FACT = re.compile(r"\{\{\s*ladder:([a-z_]+)(?:\.([a-z_]+))?\s*\}\}")
-DIFF = re.compile(r"^( *)<!-- ladder-diff (\S+) (\S+) -->$", re.M)  # indented: inside a ??? block
 OPERAND = r"([a-z_]+\.[a-z_]+(?:-[a-z_]+\.[a-z_]+)?)"  # RUNG.FIELD, or RUNG.FIELD-RUNG.FIELD
-HOLDS = re.compile(rf"^<!-- ladder-holds {OPERAND} ([<>~]) {OPERAND} -->\n?", re.M)
+HOLDS = re.compile(rf"{OPERAND} ([<>~]) {OPERAND}")
 CLOSE = 0.05  # `A ~ B`: the page says A and B are close, within a few hundredths of a loss
 WINDOW = 100  # steps in the running mean of the curves and of the "train loss" column
 IDEAS = {"bigram": "count pairs", "mlp": "MLP, gradients by hand", "autograd": "gradients by Value",
@@ -52,6 +46,12 @@ DASHED = {"autograd": ' stroke-dasharray="5 4"',  # it lies on mlp's curve: mlp 
 
 
 def load_results():
+    """The results file, read once for each version of it (a page asks for many figures)."""
+    return read_results(RESULTS.stat().st_mtime_ns)
+
+
+@cache
+def read_results(version):
     results = json.loads(RESULTS.read_text(encoding="utf-8"))
     if list(results["rungs"]) != list(RUNGS):
         raise PluginError(f"{RESULTS} holds rungs {list(results['rungs'])}, not {list(RUNGS)}: rerun the command")
@@ -100,14 +100,17 @@ def number(results, operand):
     return values[0] - values[1] if second else values[0]
 
 
-def holds(results, match):
-    """Check one stated ordering against the results; it leaves nothing on the page."""
+def holds(results, statement):
+    """Check one stated ordering, `A < B`, `A > B` or `A ~ B`, against the results."""
+    match = HOLDS.fullmatch(statement.strip())
+    if not match:
+        raise PluginError(f"ladder-holds: {statement!r} is not `A < B`, `A > B` or `A ~ B`, "
+                          "each side RUNG.FIELD or RUNG.FIELD-RUNG.FIELD")
     left, op, right = match.groups()
     a, b = number(results, left), number(results, right)
     if not {"<": a < b, ">": a > b, "~": abs(a - b) < CLOSE}[op]:
         raise PluginError(f"ladder-holds: the page says {left} {op} {right}, but the results give "
                           f"{a!r} and {b!r}: rewrite what the page says")
-    return ""
 
 
 def power_of_ten(x):
@@ -230,24 +233,9 @@ def region(ref):
     return [l for l in lines if not l.strip().startswith("# --8<-- [")]
 
 
-def diff_block(match):
-    indent, a, b = match.groups()
+def diff_block(a, b):
+    """A ```diff block from `a` to `b`, each `path` or `path:region`."""
     lines = list(difflib.unified_diff(region(a), region(b), a, b, n=3, lineterm=""))
     if not lines:
         raise PluginError(f"ladder-diff: {a} and {b} are the same")
-    return "\n".join(indent + line for line in [f'```{{.diff title="From {a} to {b}"}}', *lines, "```"])
-
-
-def on_page_markdown(markdown, page, config, files):
-    if "ladder:" not in markdown and "ladder-" not in markdown:
-        return markdown
-    results = load_results()
-    markdown = HOLDS.sub(lambda m: holds(results, m), markdown)
-    markdown = DIFF.sub(diff_block, markdown)
-    markdown = markdown.replace("<!-- ladder-table -->", table(results))
-    markdown = markdown.replace("<!-- ladder-plot -->", plot(results))
-    markdown = FACT.sub(lambda m: fact(results, m.group(1), m.group(2)), markdown)
-    left = re.search(r"<!-- ladder-.*|\{\{\s*ladder:.*?\}\}", markdown)
-    if left:  # a directive with a typo would otherwise stay on the page, unread and unchecked
-        raise PluginError(f"{page.file.src_uri}: not understood: {left.group(0)}")
-    return markdown
+    return "\n".join([f'```{{.diff title="From {a} to {b}"}}', *lines, "```"])

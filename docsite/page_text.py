@@ -7,7 +7,7 @@ in the blanked line is the same position in the line as written:
 
 - skipped lines: the front matter, code fences and output blocks (indented ones too; a fence's
   title="..." is read, as a heading: the reader sees it above the block), `$$`
-  maths blocks, HTML comments that open a line (the quiz marker), `--8<--` lines;
+  maths blocks, HTML comments that open a line (the page's directives, but a plot's alt text is read), `--8<--` lines;
 - blanked spans: inline code and inline maths (unless one holds only a number: a figure in
   backticks or dollars, `0.5` or $0.5$, is still a typed figure), {{ facts }}, link targets, reference labels, attribute lists,
   HTML tags (the text between them is read: a live figure's labels and options are text a
@@ -27,6 +27,7 @@ FENCE_TITLE = re.compile(r'\btitle="([^"]*)"')
 ADMONITION = re.compile(r"^(?P<indent>\s*)(?P<kind>!!!|\?\?\?\+?|===)\s*(?P<rest>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s")
 SNIPPET = re.compile(r"^\s*-+8<-+")
+PLOT_ALT = re.compile(r"^\s*<!-- mg:plot \S+ (.*?) -->\s*$")
 CODE_SPAN = re.compile(r"`+[^`]*`+")
 NUMBER_ONLY = re.compile(r"-?\d[\d,.]*(?:e[-+]?\d+)?%?")
 NOT_PROSE = [
@@ -159,6 +160,11 @@ def prose_lines(text):
         block = ADMONITION.match(raw)
         if block and block["kind"].startswith("???") and block["kind"] != "???+":
             folds.append((len(block["indent"]), number))
+        alt = PLOT_ALT.match(raw)  # a plot's alt text (docsite/directives.py) is read as prose
+        if alt:
+            text = " " * alt.start(1) + alt.group(1) + " " * (len(raw) - alt.end(1))
+            yield Line(number, raw, mask(text)[0], False, folds[-1][1] if folds else None)
+            continue
         if raw.lstrip().startswith("<!--") or SNIPPET.match(raw):
             continue
         heading = bool(HEADING.match(raw)) or bool(block)

@@ -6,8 +6,9 @@ of benchmarks/engines.py. Each is drawn twice as SVG, for a wide page and for a 
 text, fewer columns), in placeholder colours that become the site's CSS variables
 (--mg-plot-*, set per palette in extra.css): the figures follow the light and dark palettes.
 
-A page shows a figure as an ordinary image, ![alt](plots/NAME.svg): that file exists (the wide
-drawing, with its own fallback colours) and on_page_content replaces the <img> by both drawings
+A page places a figure with `<!-- mg:plot NAME ALT -->` (docsite/directives.py), which
+becomes an image of plots/NAME.svg: that file exists (the wide drawing, with its own fallback
+colours, for a reader who opens it alone) and on_page_content replaces the <img> by both drawings
 inline, so that CSS reaches them, plus the figure's numbers in words (computed here, the same
 ones that are drawn) as the SVG's description and in a folded block under it. Nothing is
 committed as an image, and nothing is written to the temp folder.
@@ -358,6 +359,12 @@ def on_files(files, config):
         standalone = re.sub(r"var\(--mg-plot-[a-z]+, (#[0-9a-f]{6})\)", r"\1", drawn["wide"])
         files.append(File.generated(config, f"plots/{name}.svg", content=standalone))
     return files
+
+
+def placeholder(name, alt):
+    """What `<!-- mg:plot NAME ALT -->` writes on the page: the standalone drawing as an image,
+    which on_page_content below replaces by both drawings inline."""
+    return f"![{alt}](plots/{name}.svg)"
 
 
 VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')

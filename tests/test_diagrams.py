@@ -14,13 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 from docsite import diagrams
-from docsite import facts
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def fences():
-    return diagrams.page_fences(facts.compute_facts())
+    return diagrams.page_fences()
 
 
 def test_every_fence_has_its_current_drawing(fences):

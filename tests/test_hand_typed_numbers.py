@@ -238,6 +238,7 @@ def literal_body(source):
         body = FIELD.sub(blank, body)
     if "r" not in prefix.lower():
         body = ESCAPE.sub(blank, body)
+    body = re.sub(r"<[^>]+>", blank, body)  # HTML tags, as on a page: a live figure's markup
     return re.sub(r"-+8<-+", blank, body)  # a snippet marker the code writes
 
 

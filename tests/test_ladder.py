@@ -209,25 +209,18 @@ def test_the_command_writes_what_the_rungs_measure(tmp_path, results, monkeypatc
         assert untimed(r) == untimed(results["rungs"][name]), name
 
 
-def ladder_hook():
-    """docsite/ladder.py, the build-time hook that fills in the page's figures."""
-    from docsite import ladder
-    return ladder
-
-
 @needs_results
 def test_a_comparison_the_page_states_fails_the_build_once_the_results_contradict_it():
-    from types import SimpleNamespace
-
     from mkdocs.exceptions import PluginError
-    hook, page = ladder_hook(), SimpleNamespace(file=SimpleNamespace(src_uri="ladder.md"))
-    build = lambda markdown: hook.on_page_markdown(markdown, page, None, None)  # noqa: E731
-    assert build("<!-- ladder-holds adam.held_out < bigram.held_out -->\nText.") == "Text."
-    assert build("<!-- ladder-holds autograd.held_out-attention.held_out > gpt.held_out-adam.held_out -->\n") == ""
-    for wrong in ["<!-- ladder-holds adam.held_out > bigram.held_out -->",  # false for these results
-                  "<!-- ladder-holds mlp.held_out ~ adam.held_out -->",      # not close
-                  "<!-- ladder-holds adam.heldout < bigram.held_out -->",    # no such figure
-                  "<!-- ladder-hold adam.held_out < bigram.held_out -->",    # a typo: not left unread
+
+    from docsite.directives import expand
+    assert expand("<!-- mg:ladder-holds adam.held_out < bigram.held_out -->\nText.") == "Text."
+    assert expand("<!-- mg:ladder-holds autograd.held_out-attention.held_out > gpt.held_out-adam.held_out -->\n") == ""
+    for wrong in ["<!-- mg:ladder-holds adam.held_out > bigram.held_out -->",  # false for these results
+                  "<!-- mg:ladder-holds mlp.held_out ~ adam.held_out -->",      # not close
+                  "<!-- mg:ladder-holds adam.heldout < bigram.held_out -->",    # no such figure
+                  "<!-- mg:ladder-hold adam.held_out < bigram.held_out -->",    # a typo: not left unread
+                  "<!-- ladder-holds adam.held_out < bigram.held_out -->",     # another grammar's form
                   "{{ ladder:adam.nope }}"]:
-        with pytest.raises(PluginError):
-            build(wrong + "\n")
+        with pytest.raises(PluginError, match="the page:1"):
+            expand(wrong + "\n")

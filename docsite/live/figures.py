@@ -643,3 +643,76 @@ def first_frame(figure, inputs):
     use_reference()
     answer = call(name, json.dumps(args))
     return {"call": name, "args": args, **answer}
+
+
+# --- Each figure's markup, placed on a page by one line: <!-- mg:figure NAME -->  ---------
+# The build (docsite/directives.py) writes MARKUP[NAME] in that line's place, then computes the
+# first frame (first_frame above, docsite/figures.py) from the inputs the markup starts with:
+# FIELDS[NAME] says which <input> is which argument. docs/javascripts/figures.js draws into
+# [data-output] and reads the fields, buttons and data-* attributes named here.
+# A new figure: its function(s) above and in PAGE_CALLS, its entry in first_frame, MARKUP and
+# FIELDS here, its drawing in figures.js, and one line on its page.
+
+MARKUP = {
+    "next-letter": """
+<div class="mg-figure" data-figure="next-letter">
+<p class="mg-figure__title">Live: what comes next, for any prefix</p>
+<label class="mg-field">Prefix <input type="text" value="chr" maxlength="15" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Runs the trained model in your browser once in view (Python takes a few seconds to start).</p>
+<div data-output></div>
+</div>
+""",
+    "attention": """
+<div class="mg-figure" data-figure="attention">
+<p class="mg-figure__title">Live: attention on any name</p>
+<label class="mg-field">Name <input type="text" value="maxwell" maxlength="15" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Runs the trained model in your browser once in view (Python takes a few seconds to start).</p>
+<div data-output></div>
+</div>
+""",
+    "temperature": """
+<div class="mg-figure" data-figure="temperature">
+<p class="mg-figure__title">Live: temperature</p>
+<label class="mg-field">Temperature <input type="range" min="0.1" max="2" step="0.1" value="0.5"> <output>0.5</output></label>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Touch it: it runs the trained model with the package itself, in your browser (Python starts in a few seconds the first time).</p>
+<div data-output></div>
+</div>
+""",  # typed: 0.5 -- where the slider starts (its value attribute)
+    "backward": """
+<div class="mg-figure" data-figure="backward">
+<p class="mg-figure__title">Live: backward(), step by step</p>
+<form class="mg-form">
+<label class="mg-field">Expression <input type="text" data-input="expression" value="a * b + a" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+<label class="mg-field">Inputs <input type="text" data-input="variables" value="a = 2, b = 3" autocomplete="off" autocapitalize="off" spellcheck="false"></label>
+<button type="submit" class="md-button">Build</button>
+</form>
+<div class="mg-buttons"><button type="button" class="md-button" data-step="prev">Previous</button> <button type="button" class="md-button" data-step="next">Next</button> <button type="button" class="md-button" data-step="all">To the end</button></div>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Touch it: it builds the graph with the real Value, and steps through what the real backward() does.</p>
+<div data-output></div>
+</div>
+""",
+    "train": """
+<div class="mg-figure" data-figure="train">
+<p class="mg-figure__title">Live: train it yourself</p>
+<form class="mg-form">
+<label class="mg-field">Steps <input type="number" name="steps" value="100" min="1" max="5000"></label>
+<label class="mg-field">n_embd <select name="n_embd"><option>4</option><option>8</option><option selected>16</option><option>32</option></select></label>
+<label class="mg-field">Learning rate <input type="number" name="lr" value="0.01" min="0.0001" max="1" step="any"></label>
+<label class="mg-field">Seed <input type="number" name="seed" value="42" step="1"></label>
+<button type="submit" class="md-button md-button--primary">Train</button>
+<button type="button" class="md-button" data-action="stop" disabled>Stop</button>
+<button type="button" class="md-button" data-action="reference" hidden>Use the reference model again</button>
+</form>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Train the scalar model here, in your browser. Stop keeps what it learnt so far. Reached through this site's own links, the other acts' live figures then read your model; a reload brings back the reference model.</p>
+<div data-output></div>
+</div>
+""",  # typed: 4 8 16 32 -- the choices of the n_embd menu (16: the default model's)
+}
+FIELDS = {  # figure -> {argument of its first call: the selector of the <input> that holds it}
+    "next-letter": {"prefix": 'input[type="text"]'},
+    "attention": {"name": 'input[type="text"]'},
+    "temperature": {"temperature": 'input[type="range"]'},
+    "backward": {"expression": 'input[data-input="expression"]', "variables": 'input[data-input="variables"]'},
+    "train": {},
+}
+READS_NO_MODEL = {"backward"}  # its markup gets no "Model: ..." line: it runs Value alone
