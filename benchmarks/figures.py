@@ -9,21 +9,17 @@ package and the reference checkpoint), then given a few inputs. For each input i
 reports the time from the input to the moment the figure has drawn the new numbers (measured
 in the page), and the part of it spent in Python (the figure's data-update-ms: the
 session.call round trip). Native times of the same figures.py calls in this CPython are given
-beside them, as a ratio measured in the same run. Writes benchmarks/results/figures.json. Each page is a full load, so a new Python (cold).
-On a busy machine every number grows; the ratios are the steadier figure.
+beside them, as a ratio measured in the same run. Each page is a full load, so a new Python
+(cold). On a busy machine every number grows; the ratios are the steadier figure.
+Writes benchmarks/results/figures.json (--out).
 """
 
-import argparse  # --site, --out
-import json  # the results file
-import sys
 import time  # time.perf_counter, for the native calls
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
 
 from playwright.sync_api import sync_playwright
-from docsite.served import launch_chromium, not_a_built_site, served_site
 
+from docsite.bench import Bench
+from docsite.chromium import launch_chromium, only_this_site
 from docsite.live import figures
 
 WAIT_MS = 180_000
@@ -57,6 +53,7 @@ def measure(site_url):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.route(only_this_site(site_url), lambda route: route.abort())
         page = context.new_page()
         opened = None
         for name, url, what, selector, text, key, value, native in CASES:
@@ -118,22 +115,17 @@ def measure(site_url):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, help="a site already built (default: build one)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "figures.json")
-    args = parser.parse_args()
-    if problem := not_a_built_site(args.site):
-        print(f"figures.py: error: {problem}", file=sys.stderr)
-        sys.exit(2)
-    with served_site(args.site) as (server, _):
+def main(argv=None):
+    bench = Bench("figures.py", __doc__, "figures.json")
+    args = bench.parse(argv)
+    with bench.served(args) as (server, _):
         rows = measure(server.url)
     print(f"{'figure':<12} {'input':<42} {'browser ms':>10} {'python ms':>9} {'native ms':>9} {'ratio':>5}")
     for r in rows:
         print(f"{r['figure']:<12} {r['input']:<42} {r['browser_ms']:>10} {r.get('python_ms', ''):>9} "
               f"{r.get('native_ms', ''):>9} {r.get('ratio') or '':>5}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"rows": rows}, indent=2) + "\n", encoding="utf-8")
+    print(bench.load())
+    bench.write(args, {"rows": rows})
 
 
 if __name__ == "__main__":

@@ -13,27 +13,19 @@ already started, it runs `while True: print("x" * 1000)` and measures, while the
 
 then presses Stop and measures the time until the block says "Stopped." (target: under 2 s).
 Times depend on the machine and how busy it is (the load average is printed beside them);
-the ratios to the targets are what to read. Writes benchmarks/results/flood.json.
+the ratios to the targets are what to read. Writes benchmarks/results/flood.json (--out).
 """
 
-import argparse  # --site, --seconds
-import datetime  # to date the results
-import json  # the results file
-import os  # os.getloadavg
 import statistics  # statistics.median of the round trips
-import sys  # sys.exit
 import time  # time.perf_counter
-from pathlib import Path  # the results file
-
-ROOT = Path(__file__).resolve().parents[1]
 
 from playwright.sync_api import sync_playwright
-from docsite.served import launch_chromium, not_a_built_site, served_site
 
-RESULTS = ROOT / "benchmarks" / "results" / "flood.json"
+from docsite.bench import Bench
+from docsite.chromium import FINISHED, launch_chromium, only_this_site
+
 PAGE = "act-1-world/"
 FLOOD = 'while True:\n    print("x" * 1000)'
-FINISHED = "el => el.dataset.runState === 'done' || el.dataset.runState === 'error'"
 
 # The longest gap between two ticks of a 50 ms timer: how long the page's main thread was held.
 PROBE = """() => {
@@ -56,7 +48,7 @@ def measure(site_url, seconds):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context()
-        context.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+        context.route(only_this_site(site_url), lambda route: route.abort())
         context.add_init_script(COUNT_MESSAGES)
         page = context.new_page()
         page.goto(site_url + PAGE)
@@ -95,25 +87,12 @@ def measure(site_url, seconds):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
-    parser.add_argument("--seconds", type=float, default=10, help="how long to let the flood run (default 10)")
-    args = parser.parse_args()
-    problem = "--seconds must be positive" if not args.seconds > 0 else not_a_built_site(args.site)
-    if problem:
-        print(f"flood.py: error: {problem}", file=sys.stderr)
-        sys.exit(2)
-    load_before = os.getloadavg()
-    with served_site(args.site) as (server, _):
-        results = measure(server.url, args.seconds)
-    load_after = os.getloadavg()
-    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "flood_seconds": args.seconds,
-               **results, "load_average_1min": {"before": load_before[0], "after": load_after[0]},
-               "cores": os.cpu_count()}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    r = results
+def main(argv=None):
+    bench = Bench("flood.py", __doc__, "flood.json")
+    bench.parser.add_argument("--seconds", type=float, default=10, help="how long to let the flood run (default 10)")
+    args = bench.parse(argv, check=lambda args: None if args.seconds > 0 else "--seconds must be positive")
+    with bench.served(args) as (server, _):
+        r = measure(server.url, args.seconds)
     print(f"round trip to the page under a flood: longest {r['round_trip_max_s']:.3f} s, median "
           f"{r['round_trip_median_s']:.3f} s over {r['samples']} samples   (target: 1 s; "
           f"{r['round_trip_max_s'] / 1.0:.2f} of it)")
@@ -121,8 +100,8 @@ def main():
     print(f"messages from the worker: {r['messages_per_s']:.1f} a second; the output box keeps "
           f"{r['chars_kept']:,} characters in {r['output_nodes']} nodes ({r['cut_line']!r})")
     print(f"Stop to stopped: {r['stop_to_stopped_s']:.3f} s   (target: 2 s; {r['stop_to_stopped_s'] / 2.0:.2f} of it)")
-    print(f"load average (1 min) on {r['cores']} cores: {load_before[0]:.1f} before, {load_after[0]:.1f} after")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    print(bench.load())
+    bench.write(args, {"flood_seconds": args.seconds, **r})
 
 
 if __name__ == "__main__":

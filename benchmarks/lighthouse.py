@@ -7,7 +7,7 @@
 
 Lighthouse (npm, node_modules/.bin/lighthouse, from `npm ci`) drives headless Chromium
 (/usr/bin/chromium, or CHROMIUM=...) against the site served on 127.0.0.1 only, gzip on,
-the way a static host serves it (the server of benchmarks/page_weight.py). Every request
+the way a static host serves it (docsite/bench.py's GzipHandler, as for page_weight.py). Every request
 to another site fails, so the figures are the offline site's. "mobile" is Lighthouse's
 default preset (a mid-range phone, throttled CPU and network, simulated); "desktop" is
 `--preset=desktop`. Scores vary from run to run, by ten points or more on a small shared
@@ -24,33 +24,28 @@ not audited this time stay as they were, each with its own date.
 Exit status 1 if any page misses a target (TARGETS below), 2 on bad input.
 """
 
-import argparse  # the command line
-import datetime  # datetime.datetime.now, to date the results
-import os  # getloadavg: how busy the machine was during each run
+import datetime  # datetime.datetime.now, to date each row
 import json  # json.loads of Lighthouse's report, json.dumps of ours
+import os  # getloadavg: how busy the machine was during each run
 import platform  # platform.platform: the machine's description
 import statistics  # statistics.median, to pick the median run
 import subprocess  # subprocess.run, for the Lighthouse CLI
 import sys  # sys.exit
-from pathlib import Path  # Path, for the site, the CLI and the results
 
-ROOT = Path(__file__).resolve().parents[1]
-
-from page_weight import GzipHandler  # gzip like a static host
-from docsite.served import CHROMIUM, nav_pages, not_a_built_site, served_site
+from docsite.bench import Bench, GzipHandler
+from docsite.chromium import CHROMIUM, CHROMIUM_ARGS
+from docsite.served import ROOT, nav_pages
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-RESULTS = ROOT / "benchmarks" / "results" / "lighthouse.json"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PRESETS = ("mobile", "desktop")
-# Issue 11's targets: the lowest score each category may have, per preset.
+# The lowest score each category may have, per preset.
 TARGETS = {
     "mobile": {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100},
     "desktop": {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
 CHROME_FLAGS = " ".join([
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless=new", *CHROMIUM_ARGS,
     # Offline: every host name other than 127.0.0.1 resolves to nothing.
     '--host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"',
 ])
@@ -116,7 +111,7 @@ def run(url, pages, presets, out, runs=3):
         result = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "machine": {"platform": platform.platform(), "cores": os.cpu_count(), "lighthouse": version, "chromium": chromium},
-            "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (benchmarks/page_weight.py's server), no other host reachable",
+            "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (as GitHub Pages serves), no other host reachable",
             "units": {"scores": "0-100", "bytes": "Lighthouse total-byte-weight, over the wire", "*_ms": "Lighthouse's simulated metrics"},
             "targets": TARGETS,
             "pages": kept + rows,
@@ -147,32 +142,28 @@ def run(url, pages, presets, out, runs=3):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, help="a built site to audit (default: build one now)")
-    parser.add_argument("--page", action="append", help="a page address relative to the site root, e.g. act-3-mind/ "
-                        "or '' for the home page (repeatable; default: every page of the nav)")
-    parser.add_argument("--preset", choices=PRESETS, action="append", help="mobile or desktop (default: both)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per page and preset; the median run is kept (default: 3)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        print(f"lighthouse.py: error: --runs must be 1 or more, not {args.runs}", file=sys.stderr)
-        return 2
+    bench = Bench("lighthouse.py", __doc__, "lighthouse.json")
+    bench.parser.add_argument("--page", action="append", help="a page address relative to the site root, e.g. "
+                              "act-3-mind/ or '' for the home page (repeatable; default: every page of the nav)")
+    bench.parser.add_argument("--preset", choices=PRESETS, action="append", help="mobile or desktop (default: both)")
+    bench.parser.add_argument("--runs", type=int, default=3,
+                              help="runs per page and preset; the median run is kept (default: 3)")
     known = [url for url, _ in nav_pages()]
+
+    def check(args):
+        unknown = [p for p in args.page or [] if p not in known]
+        if args.runs < 1:
+            return f"--runs must be 1 or more, not {args.runs}"
+        if unknown:
+            return f"no page {unknown[0]!r} in the nav (pages: {', '.join(repr(p) for p in known)})"
+        if not LIGHTHOUSE.exists():
+            return f"no {LIGHTHOUSE.relative_to(ROOT)}: run `npm ci` first"
+        return None
+
+    args = bench.parse(argv, check)
     pages = args.page if args.page is not None else known
-    unknown = [p for p in pages if p not in known]
-    if unknown:
-        print(f"lighthouse.py: no page {unknown[0]!r} in the nav (pages: {', '.join(repr(p) for p in known)})", file=sys.stderr)
-        return 2
-    if problem := not_a_built_site(args.site):
-        print(f"lighthouse.py: error: {problem}", file=sys.stderr)
-        return 2
-    if not LIGHTHOUSE.exists():
-        print(f"lighthouse.py: no {LIGHTHOUSE.relative_to(ROOT)}: run `npm ci` first", file=sys.stderr)
-        return 2
-    presets = args.preset or list(PRESETS)
-    with served_site(args.site, handler=GzipHandler) as (server, _):
-        return run(server.url, pages, presets, args.out, args.runs)
+    with bench.served(args, handler=GzipHandler) as (server, _):
+        return run(server.url, pages, args.preset or list(PRESETS), args.out, args.runs)
 
 
 if __name__ == "__main__":

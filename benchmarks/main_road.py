@@ -23,18 +23,12 @@ benchmarks/results/main_road.json (not with --page). Counting takes a second; th
 a minute or two on 2 cores.
 """
 
-import argparse  # the command line: --site, --page, --out
-import datetime  # datetime.datetime.now, to date the results
-import json  # json.dumps, for the results file
-import os  # os.environ, for the build's environment
-import subprocess  # subprocess.run, to build the site with mkdocs
-import sys  # sys.exit, sys.executable, sys.stderr
-import tempfile  # tempfile.TemporaryDirectory, the scratch site
+import sys  # sys.exit
 from html.parser import HTMLParser  # the rendered pages, read with the standard library
-from pathlib import Path  # Path, for the site and results
+from pathlib import Path  # Path, for the site's pages
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "main_road.json"
+from docsite.bench import Bench
+
 WORDS_PER_MINUTE = 200
 SECONDS_PER_CODE_LINE = 6
 SECONDS_PER_OUTPUT_LINE = 2
@@ -175,34 +169,20 @@ def table(rows):
     return "\n".join(lines)
 
 
-def build_site(directory):
-    """Build the site into `directory`; None, or why it did not build, in one line."""
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(directory)],
-                            cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-                            capture_output=True, text=True)
-    if result.returncode:
-        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        return f"the site did not build (mkdocs exit status {result.returncode}): {last}"
-    return None
-
-
-def report(site, page, out, source):
+def report(bench, args, site, source):
     pages = site_pages(site)
-    if page is not None:
-        if page not in pages:
-            print(f"main_road.py: error: no page {page!r} in {site}; the pages are: {', '.join(pages)}",
-                  file=sys.stderr)
-            return 2
-        total, sections = measure_html(pages[page])
+    if args.page is not None:
+        if args.page not in pages:
+            bench.fail(f"no page {args.page!r} in {args.site or 'the site'}; the pages are: {', '.join(pages)}")
+        total, sections = measure_html(pages[args.page])
         print(f"{'section (h2 id)':<34} {'words':>6} {'code':>5} {'output':>6} {'minutes':>8}")
         for s in sections + [dict(total, section="total")]:
             print(f"{s['section'][:34]:<34} {s['words']:>6} {s['code_lines']:>5} {s['output_lines']:>6} "
                   f"{s['minutes']:>8.1f}")
-        return 0
+        return
     rows = measure_site(site)
     print(table(rows))
-    results = {
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+    bench.write(args, {
         "site": source,
         "counted": ("the rendered article without closed <details>, tabs but the first, exercises, quizzes, hidden "
                     "elements, <svg> drawings, scripts and permalinks"),
@@ -210,31 +190,18 @@ def report(site, page, out, source):
                   "seconds_per_output_line": SECONDS_PER_OUTPUT_LINE},
         "targets_minutes": TARGETS,
         "pages": rows,
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    return 0
+    })
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, help="a built site to count (default: build one now)")
-    parser.add_argument("--page", help="one page, section by section, e.g. act-3-mind or index (writes no results)")
-    parser.add_argument("--out", type=Path, default=RESULTS,
-                        help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
-    args = parser.parse_args(argv)
-    if args.site is not None:
-        if not (args.site / "index.html").is_file():
-            print(f"main_road.py: error: {args.site} is not a built site (no index.html): run "
-                  "`make build` or leave out --site", file=sys.stderr)
-            return 2
-        return report(args.site, args.page, args.out, f"the built site given with --site ({args.site.name})")
-    with tempfile.TemporaryDirectory(prefix="microgpt-site-") as scratch:
-        problem = build_site(scratch)
-        if problem:
-            print(f"main_road.py: error: {problem}", file=sys.stderr)
-            return 1
-        return report(Path(scratch), args.page, args.out, "built now from the working tree")
+    bench = Bench("main_road.py", __doc__, "main_road.json")
+    bench.parser.add_argument("--page", help="one page, section by section, e.g. act-3-mind or index (writes no results)")
+    args = bench.parse(argv)
+    source = (f"the built site given with --site ({args.site.name})" if args.site is not None
+              else "built now from the working tree")
+    with bench.served(args) as (_, directory):
+        report(bench, args, directory, source)
+    return 0
 
 
 if __name__ == "__main__":

@@ -25,60 +25,16 @@ blocked and reported.
 Writes benchmarks/results/page_weight.json and prints the table. Under a minute on 2 cores.
 """
 
-import argparse  # the command line: --site, --out
-import datetime  # datetime.datetime.now, to date the results
-import gzip  # gzip.compress, to serve text the way a static host does
-import io  # io.BytesIO, the compressed body handed to http.server
-import json  # json.dumps, for the results file
-import os  # os.path, as http.server's translate_path returns strings
-import platform  # platform.platform, platform.python_version: the machine's description
-import re  # re.compile, the pattern of requests to block
 import sys  # sys.exit
-from pathlib import Path  # Path, for the site and results
-
-ROOT = Path(__file__).resolve().parents[1]
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
-from docsite.served import (  # building, serving and reading the site, shared with the tests
-    LOAD_LAZY_IMAGES,
-    RENDER_STATE,
-    RENDERED,
-    QuietHandler,
-    Site,
-    launch_chromium,
-    not_a_built_site,
-    rendering_work,
-    served_site,
-)
 
-RESULTS = ROOT / "benchmarks" / "results" / "page_weight.json"
-COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+from docsite.bench import Bench, GzipHandler
+from docsite.chromium import LOAD_LAZY_IMAGES, RENDER_STATE, RENDERED, launch_chromium, only_this_site, rendering_work
+from docsite.served import Site
+
 TIMEOUT_MS = 30_000
-
-
-class GzipHandler(QuietHandler):
-    """Serves text files gzip-compressed to a client that accepts it, like GitHub Pages."""
-
-    compressed = {}  # path -> gzip bytes, computed once
-
-    def send_head(self):
-        path = self.translate_path(self.path)
-        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
-            path = os.path.join(path, "index.html")
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts_gzip and path.endswith(COMPRESSED_SUFFIXES) and os.path.isfile(path)):
-            return super().send_head()
-        if path not in self.compressed:
-            self.compressed[path] = gzip.compress(Path(path).read_bytes(), compresslevel=6)
-        body = self.compressed[path]
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return io.BytesIO(body)
 
 
 # Everything measured in the page, once it is drawn.
@@ -115,7 +71,7 @@ def measure_page(browser, site, url):
         if "/vendor/pyodide/" in request.url:
             pyodide_sizes.append(request.sizes()["responseBodySize"])
 
-    context.route(re.compile(rf"^(?!{re.escape(site.url)}|data:|blob:)"), block)
+    context.route(only_this_site(site.url), block)
     context.on("requestfinished", note_pyodide)
     page = context.new_page()
     facts = site.facts(url)
@@ -193,20 +149,13 @@ def measure(site):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, help="a built site to measure (default: build one now)")
-    parser.add_argument("--out", type=Path, default=RESULTS, help=f"the JSON results file (default: {RESULTS.relative_to(ROOT)})")
-    args = parser.parse_args(argv)
-    if problem := not_a_built_site(args.site):
-        print(f"page_weight.py: error: {problem}", file=sys.stderr)
-        return 2
-
-    with served_site(args.site, handler=GzipHandler) as (server, directory):
+    bench = Bench("page_weight.py", __doc__, "page_weight.json")
+    args = bench.parse(argv)
+    with bench.served(args, handler=GzipHandler) as (server, directory):
         try:
             version, rows = measure(Site(directory, server.url))
         except RuntimeError as error:  # no Chromium
-            print(f"page_weight.py: error: {error}", file=sys.stderr)
-            return 2
+            bench.fail(str(error))
 
     problems = [problem for row in rows for problem in misplaced_assets(row)]
     print_table(rows)
@@ -215,19 +164,16 @@ def main(argv=None):
     print("heavy assets only where needed: " + ("yes" if not problems else "NO"))
     for problem in problems:
         print("  " + problem)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(), "chromium": version},
+    print(bench.load())
+    bench.write(args, {
+        "chromium": version,
         "served": "127.0.0.1, gzip for html/css/js/json/svg/xml/txt (as GitHub Pages serves), fresh browser context per page",
         "units": {"transfer": "bytes over the wire incl. headers", "encoded": "body bytes as sent", "decoded": "body bytes unpacked",
                   "pyodide_bytes": "body bytes as sent, for the page and its workers",
                   "*_ms": "milliseconds from the start of navigation"},
         "pages": rows,
         "misplaced_assets": problems,
-    }, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    })
     return 0
 
 

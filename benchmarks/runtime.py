@@ -1,7 +1,7 @@
 """Benchmark: the in-page Python (Pyodide in a worker) against native CPython, in one run.
 
-    python benchmarks/runtime.py           # from a checkout set up by `make test`
-    python benchmarks/runtime.py --steps 20
+    python benchmarks/runtime.py                # builds the site into a scratch folder
+    python benchmarks/runtime.py --steps 20 --site DIR   # a site built with `mkdocs build -d DIR`
 
 It builds the site into a scratch folder, serves it on 127.0.0.1, and drives headless
 Chromium (as the browser tests do, every other address blocked) to measure:
@@ -15,26 +15,19 @@ Chromium (as the browser tests do, every other address blocked) to measure:
   their ratio. Both run in the same run of this script, so the ratio holds even on a
   shared, noisy machine; the absolute times do not.
 
-Writes benchmarks/results/runtime.json and prints a table. Targets (issue "Run it here"):
-first output within 3 s cold, a step no slower than 1.5x native.
+Writes benchmarks/results/runtime.json (--out) and prints a table. Targets: first output
+within 3 s cold, a step no slower than 1.5x native.
 """
 
-import argparse  # the --steps flag
-import datetime  # datetime.datetime.now, to date the results
 import gzip  # gzip.compress: the runtime's weight as a static host that compresses would send it
-import os  # os.getloadavg: how busy the machine was, beside the times it slows down
-import json  # the results file, and the browser's answer
-import platform  # platform.platform, platform.python_version: the machine's description
-import sys
+import json  # the browser's answer
 import time  # time.perf_counter, for the Run timings
-from pathlib import Path  # the results file
-
-ROOT = Path(__file__).resolve().parents[1]
 
 from playwright.sync_api import sync_playwright
-from docsite.served import launch_chromium, not_a_built_site, served_site
 
-RESULTS = ROOT / "benchmarks" / "results" / "runtime.json"
+from docsite.bench import Bench
+from docsite.chromium import launch_chromium, only_this_site
+
 PAGE = "act-1-world/"
 
 # The same code runs in the browser and here: the default model, seeded, `steps` steps
@@ -83,7 +76,7 @@ def browser_figures(site_url, steps):
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context()
-        context.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+        context.route(only_this_site(site_url), lambda route: route.abort())
         page = context.new_page()
 
         def count(response):
@@ -105,48 +98,34 @@ def browser_figures(site_url, steps):
     return cold, warm, fetched, seconds
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--steps", type=int, default=20, help="training steps to time, each side (default 20)")
-    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
-    args = parser.parse_args()
-    problem = "--steps must be at least 1" if args.steps < 1 else not_a_built_site(args.site)
-    if problem:
-        print(f"runtime.py: error: {problem}", file=sys.stderr)
-        sys.exit(2)
-
-    load_before = os.getloadavg()
-    with served_site(args.site) as (server, site):
+def main(argv=None):
+    bench = Bench("runtime.py", __doc__, "runtime.json")
+    bench.parser.add_argument("--steps", type=int, default=20, help="training steps to time, each side (default 20)")
+    args = bench.parse(argv, check=lambda args: "--steps must be at least 1" if args.steps < 1 else None)
+    with bench.served(args) as (server, site):
         cold, warm, fetched, browser_step = browser_figures(server.url, args.steps)
         gzipped = {name: len(gzip.compress((site / name).read_bytes(), 6))
                    for name in fetched if (site / name).is_file()}
-    native_step = native_step_seconds(args.steps)
-    load_after = os.getloadavg()
-
+        native_step = native_step_seconds(args.steps)  # inside, so the load average covers it
     results = {
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "python": platform.python_version()},
         "steps_timed": args.steps,
         "first_output_cold_s": round(cold, 3),
         "first_output_warm_s": round(warm, 3),
         "runtime_bytes": sum(fetched.values()),
         "runtime_bytes_gzip": sum(gzipped.values()),
         "runtime_files": fetched,
-        "load_average_1min": {"before": load_before[0], "after": load_after[0]},
         "browser_step_s": browser_step,
         "native_step_s": native_step,
         "browser_over_native": browser_step / native_step,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"first printed line, cold (fetch and start Pyodide): {cold:6.2f} s   (target: 3 s)")
     print(f"first printed line, Pyodide already loaded:         {warm:6.2f} s")
     print(f"bytes fetched for the runtime: {results['runtime_bytes'] / 1e6:.1f} MB in {len(fetched)} files "
           f"({results['runtime_bytes_gzip'] / 1e6:.1f} MB gzipped, as a compressing static host sends them)")
-    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+    print(bench.load())
     print(f"one training step: browser {browser_step * 1000:.0f} ms, native {native_step * 1000:.0f} ms, "
           f"ratio {results['browser_over_native']:.2f}x   (target: 1.5x)")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    bench.write(args, results)
 
 
 if __name__ == "__main__":

@@ -12,27 +12,23 @@ each it measures, with Python already started in the page:
 - the player: the time one Step takes in the page (the button's click handler: the line, the
   call stack and the locals redrawn), over a few hundred steps, median and worst.
 
-Writes benchmarks/results/stepper.json and prints a table. Targets: a recording within 2 s,
+Writes benchmarks/results/stepper.json (--out) and prints a table. Targets: a recording within 2 s,
 a player step within one frame (16 ms).
 """
 
-import argparse  # --site, --steps
-import datetime  # datetime.datetime.now, to date the results
-import json  # the results file, and the page's answers
-import os  # os.getloadavg, os.chdir
-import platform  # the machine's description
+import json  # the page's answers
+import os  # os.chdir: the CPython recording runs where the page's Python does, in the checkout
 import statistics  # statistics.median of the player's step times
-import sys
 import time  # time.perf_counter, for the CPython recording
-from pathlib import Path  # the results file
 
-ROOT = Path(__file__).resolve().parents[1]
-
-from docsite import fences  # (which blocks are walkthroughs)
 from playwright.sync_api import sync_playwright
-from docsite.served import launch_chromium, not_a_built_site, page_url, served_site
 
-RESULTS = ROOT / "benchmarks" / "results" / "stepper.json"
+from docsite import fences  # which blocks are walkthroughs
+from docsite.bench import Bench
+from docsite.chromium import launch_chromium, only_this_site
+from docsite.live import stepper
+from docsite.served import ROOT, page_url
+
 WALKTHROUGHS = ("gpt", "backward")
 
 RECORD = """async ({code}) => {
@@ -61,11 +57,6 @@ PLAY = """(steps) => {
 }"""
 
 
-def load_stepper():
-    from docsite.live import stepper
-    return stepper
-
-
 def walkthrough(name):
     for page in sorted((ROOT / "docs").rglob("*.md")):
         for runnable in fences.page_runnables(page):
@@ -77,17 +68,16 @@ def walkthrough(name):
 
 def record_call(runnable, before):
     depth = "None" if runnable.step_depth is None else runnable.step_depth
-    return ("import stepper\nstepper.record(" + json.dumps(runnable.code) + ", start=" + json.dumps(runnable.step)
+    return ("from docsite.live import stepper\nstepper.record(" + json.dumps(runnable.code) + ", start=" + json.dumps(runnable.step)
             + f", max_depth={depth}, before=[" + ", ".join(map(json.dumps, before)) + "])")
 
 
 def measure(site_url, steps):
-    stepper = load_stepper()
     found = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+        context.route(only_this_site(site_url), lambda route: route.abort())
         page = context.new_page()
         for name in WALKTHROUGHS:
             source, runnable, before = walkthrough(name)
@@ -116,24 +106,12 @@ def measure(site_url, steps):
     return found
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--site", type=Path, help="a site already built with `mkdocs build -d DIR` (default: build one)")
-    parser.add_argument("--steps", type=int, default=300, help="player steps to time on each walkthrough (default 300)")
-    args = parser.parse_args()
-    problem = "--steps must be at least 1" if args.steps < 1 else not_a_built_site(args.site)
-    if problem:
-        print(f"stepper.py: error: {problem}", file=sys.stderr)
-        sys.exit(2)
-    load_before = os.getloadavg()
-    with served_site(args.site) as (server, _):
+def main(argv=None):
+    bench = Bench("stepper.py", __doc__, "stepper.json")
+    bench.parser.add_argument("--steps", type=int, default=300, help="player steps to time on each walkthrough (default 300)")
+    args = bench.parse(argv, check=lambda args: "--steps must be at least 1" if args.steps < 1 else None)
+    with bench.served(args) as (server, _):
         found = measure(server.url, args.steps)
-    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
-               "machine": {"platform": platform.platform(), "python": platform.python_version()},
-               "load_average_1min": {"before": load_before[0], "after": os.getloadavg()[0]},
-               "walkthroughs": found}
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"{'walkthrough':12} {'steps':>7} {'JSON kB':>8} {'record s':>9} {'CPython s':>10} {'ratio':>6} "
           f"{'step ms (median, worst)':>24}")
     for name, row in found.items():
@@ -141,9 +119,8 @@ def main():
               f"{row['record_s_cpython']:10.2f} {row['browser_over_cpython']:6.2f} "
               f"{row['player_step_ms_median']:12.1f}, {row['player_step_ms_worst']:.1f}")
     print("targets: a recording within 2 s, a player step within 16 ms (one frame)")
-    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before[0]:.1f} before, "
-          f"{results['load_average_1min']['after']:.1f} after")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    print(bench.load())
+    bench.write(args, {"walkthroughs": found})
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -52,11 +53,11 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 
 
 @functools.cache
-def mkdocs_config():
+def mkdocs_config() -> dict:
     return yaml.load(MKDOCS_YML.read_text(encoding="utf-8"), Loader=_ConfigLoader)
 
 
-def page_url(source):
+def page_url(source: str) -> str:
     """The address of a page relative to the site root (use_directory_urls):
     act-1-world.md -> act-1-world/, source/index.md -> source/, index.md -> ''."""
     path = Path(source)
@@ -66,7 +67,7 @@ def page_url(source):
     return f"{parent}{path.stem}/"
 
 
-def page_id(url):
+def page_id(url: str) -> str:
     """A page's name in test ids and reports: its address without the slash, "home" for the root."""
     return url.rstrip("/") or "home"
 
@@ -81,7 +82,7 @@ def nav_sources(nav):
 
 
 @functools.cache
-def nav_pages():
+def nav_pages() -> tuple[tuple[str, str], ...]:
     """(url, source file) of every page, in nav order; every page of docs/ if there is no nav."""
     nav = mkdocs_config().get("nav")
     if nav:
@@ -92,7 +93,7 @@ def nav_pages():
     return tuple((page_url(source), source) for source in sources)
 
 
-def published_url():
+def published_url() -> str:
     """The site's public address: site_url's default in mkdocs.yml."""
     return mkdocs_config()["site_url"]
 
@@ -139,7 +140,7 @@ class PageFacts(HTMLParser):
 
 # --- Building and serving ---------------------------------------------------------
 
-def build_site(directory, site_url):
+def build_site(directory: Path, site_url: str) -> None:
     """`mkdocs build --strict` into `directory`, with site_url set to `site_url`."""
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(MKDOCS_YML), "--site-dir", str(directory)]
@@ -182,7 +183,7 @@ class LocalServer:
         self.httpd.server_close()
 
 
-def not_a_built_site(site):
+def not_a_built_site(site: Path | None) -> str | None:
     """Why `site` (a benchmark's --site) cannot be served, in one line; None if it can."""
     if site is not None and not (Path(site) / "index.html").is_file():
         return f"{site} is not a built site (no index.html): run `make build` or leave out --site"
@@ -190,7 +191,7 @@ def not_a_built_site(site):
 
 
 @contextlib.contextmanager
-def served_site(site=None, handler=QuietHandler):
+def served_site(site: Path | None = None, handler: type = QuietHandler) -> Iterator[tuple[LocalServer, Path]]:
     """Serve `site` (a built site) on 127.0.0.1; without one, build the site into a scratch
     folder first, for the address it is served from (canonical links, sitemap), as the
     tests' own site is. Yields (server, directory); the scratch folder goes afterwards."""
@@ -211,7 +212,7 @@ class Site:
     url: str  # ends with "/"
     _facts: dict = field(default_factory=dict, repr=False)
 
-    def file_for(self, url):
+    def file_for(self, url: str) -> Path | None:
         """The file that serves `url` (absolute, under self.url), or None."""
         path = urlsplit(url).path
         relative = path[len(urlsplit(self.url).path):]
@@ -220,14 +221,14 @@ class Site:
             target = target / "index.html"
         return target if target.is_file() else None
 
-    def facts(self, url):
+    def facts(self, url: str) -> PageFacts:
         """PageFacts of the page at `url` (relative to the site root or absolute)."""
         target = self.file_for(urljoin(self.url, url))
         if target not in self._facts:
             self._facts[target] = PageFacts(target.read_text(encoding="utf-8"))
         return self._facts[target]
 
-    def sitemap_pages(self):
+    def sitemap_pages(self) -> list[str]:
         """Every page the build lists in sitemap.xml, relative to the site root."""
         tree = ElementTree.parse(self.directory / "sitemap.xml")
         locations = [loc.text.strip() for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
@@ -235,9 +236,9 @@ class Site:
         root = self.url if all(loc.startswith(self.url) for loc in locations) else min(locations, key=len)
         return [loc.removeprefix(root) for loc in locations]
 
-    def html_files(self):
+    def html_files(self) -> list[Path]:
         return sorted(self.directory.rglob("*.html"))
 
-    def url_of(self, html_file):
+    def url_of(self, html_file: Path) -> str:
         relative = html_file.relative_to(self.directory).as_posix()
         return self.url + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative)

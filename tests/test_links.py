@@ -11,6 +11,7 @@
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
 from docsite.served import published_url
 
 pytestmark = pytest.mark.xdist_group("site")  # the same worker, and so the same build, as the browser tests
