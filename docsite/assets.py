@@ -10,14 +10,21 @@ drawn ahead of time into SVG (docsite/diagrams.py). The last check below fails t
 would still make the browser fetch a script, stylesheet or font from elsewhere.
 """
 
+from __future__ import annotations
+
 import base64
 import logging
 import re
 import struct
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+if TYPE_CHECKING:
+    from mkdocs.structure.files import Files
+    from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger("mkdocs.hooks.assets")
 
@@ -73,7 +80,7 @@ def on_config(config):
     return config
 
 
-def on_files(files, config):
+def add_vendored(files: Files, config: MkDocsConfig) -> Files:
     for site_path, module_path in VENDORED.items():
         files.append(File.generated(config, site_path, abs_src_path=str(NODE_MODULES / module_path)))
 
@@ -109,8 +116,9 @@ def sized(match):
             f'src="data:image/png;base64,{match.group("data")}"')
 
 
-def on_page_content(html, page, config, files):
-    if page.file.src_uri.endswith((".py", ".ipynb")):
+def notebook_page(html: str, where: str) -> str:
+    """The notebook page's HTML without nbconvert's CDN scripts and stylesheet, its PNGs sized."""
+    if where.endswith(".py"):
         for script in NBCONVERT_CDN_SCRIPTS:
             html = script.sub("", html)
         html = NOTEBOOK_STYLESHEET.sub("", html)
@@ -118,7 +126,7 @@ def on_page_content(html, page, config, files):
     return html
 
 
-def on_post_page(output, page, config):
+def warn_external_fetches(output: str, where: str) -> str:
     output = output.replace(SOURCE_COMPONENT, "")
     for match in EXTERNAL_FETCH.finditer(output):
         tag = match.group(0)
@@ -127,7 +135,7 @@ def on_post_page(output, page, config):
         start = max(match.start() - 40, 0)
         log.warning(
             "%s makes the browser fetch from another site, which breaks the offline site: ...%s...",
-            page.file.src_uri,
+            where,
             output[start : match.end() + 60].replace("\n", " "),
         )
     return output

@@ -91,5 +91,5 @@ def closing(tags):
     return "".join(f"</{TAG.match(tag).group(2)}>" for tag in reversed(tags))
 
 
-def on_page_content(content, page, config, files):
+def mark_code(content: str) -> str:
     return CODE.sub(sized, content)

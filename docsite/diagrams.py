@@ -14,14 +14,20 @@ and dark palettes; their <title> and <desc> (from accTitle and accDescr) are wha
 screen reader reads.
 """
 
+from __future__ import annotations
+
 import hashlib
 import html
 import json
 import re
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from mkdocs.structure.files import Files
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -116,7 +122,7 @@ def wrap(svg, source):
     return f'<div class="diagram" tabindex="0" role="region" aria-label="{label}">{svg}</div>'
 
 
-def on_page_content(content, page, config, files):
+def inline_drawings(content: str, where: str) -> str:
     version = mermaid_version()
     seen = {}
 
@@ -125,7 +131,7 @@ def on_page_content(content, page, config, files):
         path = svg_path(source, version)
         number = sum(seen.values()) + 1
         if not path.exists():
-            raise PluginError(missing_message(page.file.src_uri, number, source, path))
+            raise PluginError(missing_message(where, number, source, path))
         svg = path.read_text(encoding="utf-8").strip()
         name = path.stem
         seen[name] = seen.get(name, 0) + 1
@@ -136,7 +142,7 @@ def on_page_content(content, page, config, files):
     return HTML_FENCE.sub(inline, content)
 
 
-def on_files(files, config):
+def drop_drawing_files(files: Files) -> Files:
     """The drawings are inlined into their pages: the site need not serve them as files too."""
     for file in [f for f in files if f.src_uri.startswith("diagrams/")]:
         files.remove(file)

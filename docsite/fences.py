@@ -1,9 +1,9 @@
 """What each page runs: the one description of a page's Python fences.
 
 pytest (conftest.py) runs the fences from this description, and the site hands the
-same description to the reader's browser (this file is also an MkDocs hook), so
-the code a reader runs with the Run button is, line for line, the code the tests
-ran, in the same order and with the same expected output.
+same description to the reader's browser (docsite/runnables.py writes it into each
+page), so the code a reader runs with the Run button is, line for line, the code the
+tests ran, in the same order and with the same expected output.
 
 A page's fences, as a page writer marks them:
 
@@ -32,11 +32,9 @@ can be had offline): `browser_skip` says so, and the page shows that line.
 """
 
 import ast
-import html
-import json
 import re
 import shlex
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -208,123 +206,6 @@ def runnable_fences(text, page="docs/PAGE.md"):
 
 
 def page_runnables(path):
-    path = Path(path)
-    return runnable_fences(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
-
-
-# --- The MkDocs hook: the description goes into each page ------------------------
-# Each runnable fence gets `data-runnable="N"` (or `data-browser-skip`) on its
-# rendered block, and the page carries its description as JSON for
-# docs/javascripts/runner.js.
-
-DESCRIPTION_ID = "runnable-fences"
-
-
-def on_page_markdown(markdown, page, config, files):
-    if not page.file.src_uri.endswith(".md"):
-        return markdown
-    source = Path(config["docs_dir"]) / page.file.src_uri
-    name = source.relative_to(ROOT).as_posix()
-    # Where the fences are in this markdown (hooks before this one may have added lines above
-    # them: the ladder's tables and diffs), and what they are in the file, as pytest reads it.
-    runnables = runnable_fences(markdown, name)
-    described = runnable_fences(source.read_text(encoding="utf-8"), name)
-    if [(r.code, r.chain, r.output) for r in runnables] != [(r.code, r.chain, r.output) for r in described]:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"{name}: a hook before fences.py changed a runnable fence, so the page "
-                          "would run other code than the tests")
-    if not runnables:
-        return markdown
-    lines = markdown.split("\n")
-    for runnable in runnables:
-        at = runnable.line - 1
-        opening = FENCE_OPEN.match(lines[at])
-        info = opening["info"].strip()
-        extra = (f'data-browser-skip="{html.escape(runnable.browser_skip, quote=True)}"'
-                 if runnable.browser_skip else f'data-runnable="{runnable.index}"')
-        # ```python becomes ```{.python ...}; ```{.python continuation} keeps its words
-        info = f"{info[:-1]} {extra}}}" if info.startswith("{") else f"{{.{info} {extra}}}"
-        lines[at] = f'{opening["indent"]}{opening["marker"]}{info}'
-    page.runnables = described  # the description the page embeds: the tests' own
-    return "\n".join(lines)
-
-
-# The notebook page (docs/experiments.py, jupytext's percent format) runs top to bottom at
-# build time, every cell after the ones above it: one chain, so one reason for the whole page.
-NOTEBOOK_LOCALLY = ("clone the repository, run make test once, then .venv/bin/python {page} "
-                    "for its tables, or open it in Jupyter, with jupytext, for its figures too")
-
-
-def notebook_cells(text):
-    """The code cells of a percent-format notebook, in order."""
-    cells = re.split(r"^# %%.*$", text, flags=re.M)
-    heads = re.findall(r"^# %%.*$", text, flags=re.M)
-    return [body for head, body in zip(heads, cells[1:]) if "[markdown]" not in head]
-
-
-def notebook_skip_line(page):
-    path = ROOT / "docs" / page.file.src_uri
-    needed = libraries_not_in_browser(notebook_cells(path.read_text(encoding="utf-8")))
-    if not needed:
-        return ""
-    return ('<p class="run-skip">Its cells run when the site is built, not in your browser: they '
-            f"need {' and '.join(needed)}, which the in-page Python cannot have. To run them locally, "
-            f"{html.escape(NOTEBOOK_LOCALLY.format(page='docs/' + page.file.src_uri))}.</p>")
-
-
-def on_page_content(html_text, page, config, files):
-    if page.file.src_uri.endswith(".py"):  # the notebook: a line under its title says where it runs
-        return re.sub(r"(</h1>)", lambda m: m[1] + notebook_skip_line(page), html_text, count=1)
-    runnables = getattr(page, "runnables", None)
-    if not runnables:
-        return html_text
-    found = set(map(int, re.findall(r'data-runnable="(\d+)"', html_text)))
-    expected = {r.index for r in runnables if not r.browser_skip}
-    if found != expected:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"{page.file.src_uri}: runnable fences {sorted(expected - found)} "
-                          "were not rendered with their data-runnable mark")
-    description = html.escape(json.dumps([asdict(r) for r in runnables]), quote=True)
-    # The reason a block does not run in the browser, as a line under it
-    html_text = re.sub(
-        r'(<div[^>]*data-browser-skip="([^"]*)"[^>]*>.*?</pre></div>)',
-        lambda m: f'{m[1]}\n<p class="run-skip">{m[2]}</p>',
-        html_text, flags=re.DOTALL)
-    # An attribute, not a <script>: Material's instant navigation drops scripts from the content
-    # it swaps in, and the search index leaves attributes out.
-    return html_text + f'\n<div id="{DESCRIPTION_ID}" hidden data-description="{description}"></div>'
-
-
-# --- The files the in-page Python needs ------------------------------------------
-# What the fences open, at the paths they open them by (relative to the repository
-# root, as in the tests): the package, its data, the reference checkpoint, the saved
-# benchmark results, and the site-side Python of docsite/live/ (figures, exercises).
-
-REPOSITORY_FILES = ["microgpt/**/*.py", "microgpt/names.txt", "data/names.txt",
-                    "docs/checkpoints/*", "docsite/__init__.py", "docsite/live/**/*.py",
-                    "benchmarks/results/*.json"]
-REPOSITORY_ZIP = "runtime/repository.zip"
-
-
-def repository_zip():
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for pattern in REPOSITORY_FILES:
-            for path in sorted(ROOT.glob(pattern)):
-                if "__pycache__" not in path.parts:
-                    info = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), (1980, 1, 1, 0, 0, 0))
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    archive.writestr(info, path.read_bytes())  # a symlink's target, read through it
-    return buffer.getvalue()
-
-
-def on_files(files, config):
-    from mkdocs.structure.files import File
-
-    files.append(File.generated(config, REPOSITORY_ZIP, content=repository_zip()))
-    return files
+    path = Path(path).resolve()
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()
+    return runnable_fences(path.read_text(encoding="utf-8"), name)

@@ -95,13 +95,13 @@ def with_first_frame(block, name, where):
     return block
 
 
-def on_page_content(html, page, config, files):
+def first_frames(html: str, where: str) -> str:
     parts, done = [], 0
     for match in FIGURE.finditer(html):
         if match.start() < done:
-            raise PluginError(f"{page.file.src_path}: a live figure inside another one")
+            raise PluginError(f"{where}: a live figure inside another one")
         end = figure_end(html, match.start())
         parts += [html[done:match.start()], with_first_frame(html[match.start():end], match.group(1),
-                                                             page.file.src_path)]
+                                                             where)]
         done = end
     return "".join(parts) + html[done:] if parts else html

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from docsite import regions
 from microgpt.checkpoint import running_mean
 from microgpt.data import Tokenizer
 from microgpt.ladder import RUNGS, gpt, mlp, terms
@@ -216,21 +217,15 @@ def drawing(results, variant):
 
 
 def region(ref):
-    """The lines of `path` or of the region `path:name` (snippet markers dropped), as the page shows them."""
+    """The lines of `path` or of the region `path:name`, as the page shows them."""
     path, _, name = ref.partition(":")
     file = ROOT / path
     if not file.is_file():
         raise PluginError(f"ladder-diff: no file {path}")
-    lines = file.read_text(encoding="utf-8").splitlines()
-    if name:
-        start, end = f"# --8<-- [start:{name}]", f"# --8<-- [end:{name}]"
-        stripped = [line.strip() for line in lines]
-        if start not in stripped or end not in stripped:
-            raise PluginError(f"ladder-diff: no region {name!r} in {path}")
-        lines = lines[stripped.index(start) + 1 : stripped.index(end)]
-        indent = min(len(l) - len(l.lstrip()) for l in lines if l.strip())
-        lines = [l[indent:] for l in lines]
-    return [l for l in lines if not l.strip().startswith("# --8<-- [")]
+    try:
+        return regions.cut(file.read_text(encoding="utf-8"), name or None)
+    except LookupError:
+        raise PluginError(f"ladder-diff: no region {name!r} in {path}") from None
 
 
 def diff_block(a, b):

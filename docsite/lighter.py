@@ -79,6 +79,6 @@ def unwrap_named_groups(svg):
 PLAIN_SPAN = re.compile(r'<span class="(?:n|w|o|p)">([^<]*)</span>')
 
 
-def on_post_page(output, page, config):
+def lighten(output: str) -> str:
     output = SVG.sub(lambda m: compact(m.group()), output)
     return PLAIN_SPAN.sub(r"\1", output)

@@ -3,7 +3,7 @@
 pymdownx.arithmatex (generic mode) leaves each formula as its TeX source in an element of
 class "arithmatex": \\(...\\) in a <span>, \\[...\\] in a <div>. Typesetting them in the
 browser (KaTeX's auto-render walking the whole page) cost a phone 1.5 s of blocked main
-thread on Act 3 (issue 11). This hook hands every formula of a page to KaTeX in one node
+thread on Act 3. This step hands every formula of a page to KaTeX in one node
 process (node_modules/katex, from `npm ci`, the version package-lock.json pins), puts the
 result inside the same element, and links KaTeX's stylesheet (served by docsite/assets.py)
 from the <head> of the pages that have maths only. Pages then carry KaTeX's CSS and fonts,
@@ -15,6 +15,8 @@ formula by its TeX source. Maths in a notebook's markdown cells ($...$) is not t
 the build warns (and --strict fails) if a notebook page has any.
 """
 
+from __future__ import annotations
+
 import atexit
 import html
 import json
@@ -22,9 +24,13 @@ import logging
 import re
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
 
 log = logging.getLogger("mkdocs.hooks.maths")
 
@@ -100,8 +106,8 @@ def source(element):
     return text, True  # an environment (\begin{align}...) that arithmatex leaves bare: a block
 
 
-def on_post_page(output, page, config):
-    if page.file.src_uri.endswith((".py", ".ipynb")) and NOTEBOOK_DOLLARS.search(output):
+def typeset_page(output: str, page: Page) -> str:
+    if page.file.src_uri.endswith(".py") and NOTEBOOK_DOLLARS.search(output):
         log.warning("%s: a markdown cell has $...$ maths, which docsite/maths.py does not typeset",
                     page.file.src_uri)
     elements = list(FORMULA.finditer(output))

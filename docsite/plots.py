@@ -14,12 +14,15 @@ ones that are drawn) as the SVG's description and in a folded block under it. No
 committed as an image, and nothing is written to the temp folder.
 """
 
+from __future__ import annotations
+
 import html
 import io
 import json
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -30,6 +33,10 @@ from mkdocs.structure.files import File
 from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
+
+if TYPE_CHECKING:
+    from mkdocs.structure.files import Files
+    from mkdocs.config.defaults import MkDocsConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
@@ -347,15 +354,19 @@ def svg_of(fig, prefix):
     return re.sub(r'(url\(#|href="#)', rf"\1{prefix}-", svg)
 
 
-def on_files(files, config):
+DRAWN = {}  # name -> (wide drawing, phone drawing, the figure in words), made once per build
+
+
+def draw_all(files: Files, config: MkDocsConfig) -> Files:
+    """Draws every figure, and adds each wide drawing to the site as plots/NAME.svg."""
     model = trained_model()
-    on_files.drawings = {}
+    DRAWN.clear()
     for name, draw in FIGURES.items():
         drawn = {}
         for variant, (width, font) in VARIANTS.items():
             fig, words = draw(model, width, font)  # the same words for both drawings
             drawn[variant] = svg_of(fig, f"{name}-{variant}")
-        on_files.drawings[name] = (drawn["wide"], drawn["phone"], words)
+        DRAWN[name] = (drawn["wide"], drawn["phone"], words)
         standalone = re.sub(r"var\(--mg-plot-[a-z]+, (#[0-9a-f]{6})\)", r"\1", drawn["wide"])
         files.append(File.generated(config, f"plots/{name}.svg", content=standalone))
     return files
@@ -371,10 +382,10 @@ VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 IMG = re.compile(r'(?:<p>)?<img alt="([^"]*)" src="(?:\.\./)*plots/([a-z-]+)\.svg"\s*/?>(?:</p>)?')
 
 
-def on_page_content(content, page, config, files):
+def inline(content: str) -> str:
     def inline(m):
         alt, name = html.unescape(m.group(1)), m.group(2)
-        wide, phone, words = on_files.drawings[name]
+        wide, phone, words = DRAWN[name]
         label = html.escape(f"{alt}. {words}", quote=True)
         def labelled(svg, variant):
             # its shape as CSS too, so that it keeps its height while the browser skips

@@ -15,7 +15,7 @@ def text_of(block):
 
 
 def test_a_block_keeps_its_text_and_gets_its_height_in_lines():
-    out = codewidth.on_page_content(BLOCK, None, None, None)
+    out = codewidth.mark_code(BLOCK)
     assert text_of(out) == text_of(BLOCK)  # what Run and the copy button read
     heights = dict(re.findall(r"--([a-z0-9-]+):(\d+)", re.search(r'<pre style="([^"]*)"', out)[1]))
     assert heights["lines"] == "3"

@@ -8,7 +8,6 @@ palettes; and the hook fails the build on a missing drawing and keeps ids unique
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -76,10 +75,6 @@ def test_each_drawing_has_its_own_ids(fences):
         assert not stray, f"{diagrams.title_of(source)}: ids two drawings could share: {stray[:5]}"
 
 
-def page(src_uri="act-9.md"):
-    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri))
-
-
 def fence_html(source):
     escaped = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     return f'<pre class="mermaid"><code>{escaped}</code></pre>'
@@ -88,12 +83,12 @@ def fence_html(source):
 def test_the_build_fails_on_a_missing_drawing():
     source = "flowchart LR\n    accTitle: Never drawn\n    a --> b\n"
     with pytest.raises(PluginError, match=r"act-9\.md: diagram 1 \('Never drawn'\).*run `make diagrams`"):
-        diagrams.on_page_content(fence_html(source), page(), {}, None)
+        diagrams.inline_drawings(fence_html(source), "act-9.md")
 
 
 def test_the_same_drawing_twice_on_a_page_keeps_ids_unique(fences):
     source = next(iter(fences.values()))[0]
-    html = diagrams.on_page_content(fence_html(source) + "<p>between</p>" + fence_html(source), page(), {}, None)
+    html = diagrams.inline_drawings(fence_html(source) + "<p>between</p>" + fence_html(source), "act-9.md")
     assert html.count('<div class="diagram"') == 2 and "<pre" not in html
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids)) > 2

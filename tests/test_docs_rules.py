@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-from docsite.fences import fences  # noqa: E402  (the one parser of a page's fences)
+from docsite.fences import fences  # the one parser of a page's fences
+from docsite.regions import markers  # the one reader of region markers
 
 DOCS = ROOT / "docs"
 PACKAGE = ROOT / "microgpt"
 
-# pymdownx.snippets' own syntax for region markers and for inline includes
-REGION_MARKER = re.compile(r"(?<!;)-+8<-+[ \t]+\[[ \t]*(start|end)[ \t]*:[ \t]*([a-z][-_0-9a-z]*)[ \t]*\]", re.IGNORECASE)
+# pymdownx.snippets' own syntax for inline includes (its region markers: docsite/regions.py)
 INCLUDE = re.compile(r"""^[ \t]*-+8<-+[ \t]+(["'])(.+?)\1[ \t]*$""")
 BLOCK_MARKER = re.compile(r"^[ \t]*-+8<-+[ \t]*$")
 
@@ -65,19 +65,18 @@ def regions(package_dir, include_prefix):
     names, problems = set(), []
     for source in sorted(Path(package_dir).glob("*.py")):
         opened = {}
-        for number, line in enumerate(source.read_text(encoding="utf-8").split("\n"), 1):
-            for kind, name in REGION_MARKER.findall(line):
-                where = f"{source.name}:{number}"
-                key = f"{include_prefix}/{source.name}:{name}"
-                if kind.lower() == "start":
-                    if key in names or name in opened:
-                        problems.append(f"{where}: region {name!r} starts twice")
-                    opened[name] = where
-                    names.add(key)
-                elif name not in opened:
-                    problems.append(f"{where}: region {name!r} ends without a start")
-                else:
-                    del opened[name]
+        for number, kind, name in markers(source.read_text(encoding="utf-8")):
+            where = f"{source.name}:{number}"
+            key = f"{include_prefix}/{source.name}:{name}"
+            if kind == "start":
+                if key in names or name in opened:
+                    problems.append(f"{where}: region {name!r} starts twice")
+                opened[name] = where
+                names.add(key)
+            elif name not in opened:
+                problems.append(f"{where}: region {name!r} ends without a start")
+            else:
+                del opened[name]
         problems += [f"{where}: region {name!r} has no end" for name, where in opened.items()]
     return names, problems
 
@@ -213,9 +212,10 @@ def test_checks_find_what_is_wrong(project):
 
 def test_the_notebook_page_says_why_its_cells_do_not_run_in_the_browser():
     # Its first cell imports the vectorized engine and matplotlib; every later cell runs after it.
-    from docsite import fences as hook
+    from docsite.fences import libraries_not_in_browser
+    from docsite.runnables import notebook_cells
 
-    cells = hook.notebook_cells((DOCS / "experiments.py").read_text(encoding="utf-8"))
+    cells = notebook_cells((DOCS / "experiments.py").read_text(encoding="utf-8"))
     assert len(cells) > 10 and "import matplotlib" in cells[0]
-    assert hook.libraries_not_in_browser(cells) == ["NumPy", "matplotlib"]
-    assert hook.libraries_not_in_browser(cells[1:2]) == []  # a later cell alone imports nothing new
+    assert libraries_not_in_browser(cells) == ["NumPy", "matplotlib"]
+    assert libraries_not_in_browser(cells[1:2]) == []  # a later cell alone imports nothing new

@@ -25,7 +25,7 @@ def test_words_styles_and_small_icons_keep_every_digit():
 def test_every_inline_drawing_of_a_page_is_compacted():
     page = ('<p>1.23456</p><svg viewBox="0 0 200 100"><rect x="1.26"/></svg>'
             '<svg viewbox="0 0 300.25 100"><rect y="2.04"/></svg>')  # as the notebook's HTML spells it
-    assert lighter.on_post_page(page, None, None) == (
+    assert lighter.lighten(page) == (
         '<p>1.23456</p><svg viewBox="0 0 200 100"><rect x="1.3"/></svg>'
         '<svg viewbox="0 0 300.2 100"><rect y="2"/></svg>')
 
@@ -35,7 +35,7 @@ def test_names_whitespace_operators_and_punctuation_lose_their_spans_and_nothing
             '<span class="w"> </span><span class="n">gpt</span><span class="p">(</span>'
             '<span class="nb">len</span><span class="p">)</span> <span class="ow">in</span>'
             '<span class="s2">&quot;a&quot;</span></code>')
-    assert lighter.on_post_page(code, None, None) == (
+    assert lighter.lighten(code) == (
         '<code>loss = gpt(<span class="nb">len</span>) <span class="ow">in</span>'
         '<span class="s2">&quot;a&quot;</span></code>')
 

@@ -23,7 +23,7 @@ def page(url, src="act-3-mind.md"):
 def test_inline_and_display_maths_become_katex_html():
     html = (HEAD + '<p>A <span class="arithmatex">\\(a &lt; b\\)</span> and</p>'
             '<div class="arithmatex">\\[\n\\sum_{i=1}^{n} x_i\n\\]</div></body></html>')
-    out = maths.on_post_page(html, page("act-3-mind/"), {})
+    out = maths.typeset_page(html, page("act-3-mind/"))
     inline, display = out.split('<div class="arithmatex">')
     assert '<span class="arithmatex"><span class="katex">' in inline
     assert "&lt;" in inline and "\\(" not in inline  # the TeX was unescaped, KaTeX escaped its own output
@@ -35,15 +35,15 @@ def test_inline_and_display_maths_become_katex_html():
 
 def test_only_pages_with_maths_link_the_stylesheet_at_their_depth():
     plain = HEAD + "<p>No maths, $5 is not maths.</p></body></html>"
-    assert maths.on_post_page(plain, page("glossary/"), {}) == plain
+    assert maths.typeset_page(plain, page("glossary/")) == plain
     home = HEAD + '<span class="arithmatex">\\(x\\)</span></body></html>'
-    assert 'href="vendor/katex/katex.min.css"' in maths.on_post_page(home, page(""), {})
-    deep = maths.on_post_page(home, page("source/engine/"), {})
+    assert 'href="vendor/katex/katex.min.css"' in maths.typeset_page(home, page(""))
+    deep = maths.typeset_page(home, page("source/engine/"))
     assert 'href="../../vendor/katex/katex.min.css"' in deep
 
 
 def test_a_formula_katex_cannot_parse_fails_the_build():
     broken = HEAD + '<span class="arithmatex">\\(\\frac{1}{\\)</span></body></html>'
     with pytest.raises(PluginError, match=r"act-3-mind.md: KaTeX cannot typeset 1 formula"):
-        maths.on_post_page(broken, page("act-3-mind/"), {})
+        maths.typeset_page(broken, page("act-3-mind/"))
 

@@ -51,14 +51,10 @@ def check_report(name, code):
 
 
 def region(act, name):
-    """The text of region `name` of actN_code.py, dedented, as pymdownx.snippets includes it."""
-    lines = (HERE / f"{act}_code.py").read_text(encoding="utf-8").split("\n")
-    start, end = f"# --8<-- [start:{name}]", f"# --8<-- [end:{name}]"
-    begin = next(i for i, line in enumerate(lines) if line.strip() == start)
-    finish = next(i for i, line in enumerate(lines) if line.strip() == end and i > begin)
-    body = [line for line in lines[begin + 1 : finish] if not line.strip().startswith("# --8<--")]
-    indent = min((len(line) - len(line.lstrip()) for line in body if line.strip()), default=0)
-    return "\n".join(line[indent:] for line in body)
+    """The text of region `name` of actN_code.py, as the page includes it (the tests read it)."""
+    from docsite import regions  # build and tests only: the browser never asks for it
+
+    return regions.region(HERE / f"{act}_code.py", name)
 
 
 # --- Helpers the checks share ------------------------------------------------------------
