@@ -7,16 +7,16 @@ is not rewritten to that width. So, at phone width only (docs/stylesheets/extra.
 starts four columns deeper than the line itself, beside a bar in the margin, so a wrapped line
 never passes for two lines of Python.
 
-CSS alone cannot indent each line by its own indentation, so this hook marks, at build time,
+CSS alone cannot indent each line by its own indentation, so this step marks, at build time,
 every line of a code block longer than PHONE_CHARS characters with its indentation:
 <span class="cw" style="--cw:N">...</span>. Shorter lines are left as they are (no element per
 line: they would weigh on the longest pages' DOM for nothing). Indentation deeper than
 FULL_INDENT columns (continuation lines aligned under a bracket, mostly) is drawn at half
 width on a phone, in every line of the block alike: deeper stays deeper, and a phone keeps
 room for the code. The text of the block does not change: textContent and innerText, what the
-runnable blocks and the copy button read, are the same as without this hook.
+runnable blocks and the copy button read, are the same as without this step.
 
-The hook also writes each block's height in lines on its <pre>: --lines, and --rows-N, the rows
+The step also writes each block's height in lines on its <pre>: --lines, and --rows-N, the rows
 it takes once its long lines wrap on a phone that fits N characters a row (PHONE_ROWS). extra.css
 uses them as the placeholder height of a block the browser has not drawn yet (it skips code
 far off screen, content-visibility): with a placeholder of the right height, nothing below a

@@ -4,8 +4,8 @@ The mermaid source stays in the page (the source of truth). `make diagrams`
 (tools/render_diagrams.py: mermaid from node_modules in headless Chromium, offline)
 draws each fence once into docs/diagrams/<digest>.svg, where the digest covers the
 fence's source and the mermaid version pinned in package.json. At build time this
-hook puts that SVG where the fence was, so no page loads mermaid (3.4 MB of script
-that cost a phone about 3 s to start; issue 11). A fence with no drawing, or one
+step puts that SVG where the fence was, so no page loads mermaid (3.4 MB of script
+that costs a phone about 3 s to start). A fence with no drawing, or one
 drawn from an older source or another mermaid, fails the build and names the
 command that redraws it. tests/test_diagrams.py checks the same without a build.
 

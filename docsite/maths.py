@@ -43,7 +43,7 @@ FORMULA = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<tex>[^<]*)</(?P=tag)>'
 )
 DELIMITERS = {"\\(": "\\)", "\\[": "\\]"}
-# Dollar maths in a notebook's rendered markdown cell, which this hook does not typeset.
+# Dollar maths in a notebook's rendered markdown cell, which this step does not typeset.
 NOTEBOOK_DOLLARS = re.compile(r'class="[^"]*jp-MarkdownOutput[^"]*"[^>]*>(?:(?!</div>).)*?\$[^$\s][^$]*\$', re.DOTALL)
 
 # Reads one JSON line per page ([[tex, display], ...]) and answers one JSON line: for each
