@@ -1,7 +1,7 @@
 """The quiz at the end of each act, and the loader of the exercises' script.
 
-A page writes one line, `<!-- quiz: act1 -->`, where its quiz goes. This hook replaces it
-with the questions of QUIZ in docsite/live/exercises/act1.py, running the function that computes
+A page writes one line, `<!-- mg:quiz act1 -->` (docsite/directives.py), where its quiz
+goes: it becomes the questions of QUIZ in docsite/live/exercises/act1.py, running the function that computes
 each answer: a number on the page is what the package computes, never typed by hand (and
 tests/test_exercises.py checks the same functions against the package). Pages with an
 exercise (`data-exercise`) or a quiz also get the one-line script that fetches
@@ -18,7 +18,6 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[1]
 from docsite.live import exercises  # the checks and the quizzes
 
-MARKER = re.compile(r"^<!-- quiz: (act\d) -->$", re.MULTILINE)
 LOADER = ('<script>window.MicrogptExercises ? MicrogptExercises.init() : document.head.append('
           'Object.assign(document.createElement("script"), {src: new URL("../javascripts/exercises.js", '
           'document.querySelector(\'link[href*="stylesheets/extra.css"]\').href).href}))</script>')
@@ -67,13 +66,6 @@ def quiz_html(act):
                      f'<p class="quiz-feedback" role="status" aria-live="polite"></p>'
                      f'<p class="quiz-explanation" hidden>{e(q["explanation"])}</p></li>')
     return f'<ol class="quiz" data-quiz="{act}">{"".join(items)}</ol>'
-
-
-def on_page_markdown(markdown, page, config, files):
-    try:
-        return MARKER.sub(lambda m: quiz_html(m[1]), markdown)
-    except (KeyError, ValueError) as error:
-        raise PluginError(f"{page.file.src_uri}: quiz: {error}") from error
 
 
 def on_page_content(html_text, page, config, files):
