@@ -20,7 +20,7 @@ def save_checkpoint(path, checkpoint):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:  # closes fd on any way out
             os.fchmod(fd, 0o666 & ~umask)  # mkstemp made it private: the usual mode
-            json.dump({"format": FORMAT, "version": VERSION, **checkpoint}, f)
+            f.write(checkpoint_text(checkpoint))
             f.flush()  # a full disk says so here (or at close); the old file stays
             os.fsync(f.fileno())  # on disk before the name points at them
         os.replace(tmp, path)  # atomic: readers see the old file or the new, no mix
@@ -28,6 +28,11 @@ def save_checkpoint(path, checkpoint):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def checkpoint_text(checkpoint):
+    """The file's whole text: the dict as JSON, its format and version first."""
+    return json.dumps({"format": FORMAT, "version": VERSION, **checkpoint})
 # --8<-- [end:save]
 
 
@@ -49,22 +54,33 @@ def load_checkpoint(path):
     """Read and check a checkpoint; a CheckpointError names the first problem."""
     try:
         with open(path, encoding="utf-8") as f:
-            ckpt = json.load(f)
+            text = f.read()
     except FileNotFoundError:
         raise CheckpointError(f"checkpoint not found: {path}") from None
     except IsADirectoryError:
         message = f"checkpoint is a directory, not a file: {path}"
         raise CheckpointError(message) from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except UnicodeDecodeError:
+        message = (f"checkpoint {path} is not valid JSON "
+                   "(truncated or not a checkpoint?)")
+        raise CheckpointError(message) from None
+    except OSError as e:
+        message = f"cannot read checkpoint {path}: {e.strerror}"
+        raise CheckpointError(message) from None
+    return read_checkpoint_text(text, path)
+
+
+def read_checkpoint_text(text, path):
+    """The checked checkpoint in text, which came from path (named in errors)."""
+    try:
+        ckpt = json.loads(text)
+    except json.JSONDecodeError:
         message = (f"checkpoint {path} is not valid JSON "
                    "(truncated or not a checkpoint?)")
         raise CheckpointError(message) from None
     except (ValueError, RecursionError):  # a 4300-digit integer; lists 1000 deep
         message = (f"checkpoint {path} is not a microgpt checkpoint "
                    "(too long a number, or too deep)")
-        raise CheckpointError(message) from None
-    except OSError as e:
-        message = f"cannot read checkpoint {path}: {e.strerror}"
         raise CheckpointError(message) from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise CheckpointError(f"{path} is JSON but not a microgpt checkpoint")
@@ -113,6 +129,11 @@ def content_problem(ckpt):
     if config.n_embd % config.n_head:
         return f"n_embd {config.n_embd} is not divisible by n_head {config.n_head}"
     vocab_size = len(ckpt["vocab"]) + 1
+    E, least = config.n_embd, len(ckpt["adam_m"])  # one moment per weight
+    if config.n_layer * E * E + (config.block_size + vocab_size) * E > least:
+        # a few of the matrices' sizes: over them, the throwaway model below
+        # could be far larger than the file
+        return f"its hyperparameters imply more weights than its {least} moments"
     expected = expected_shapes(config, vocab_size)
     weights = ckpt["weights"]
     if not isinstance(weights, dict) or list(weights) != list(expected):

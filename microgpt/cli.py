@@ -3,23 +3,20 @@ one-line errors for bad input."""
 
 # --8<-- [start:imports]
 import argparse  # argparse.ArgumentParser: flags and sub-commands
-import hashlib   # hashlib.sha256: fingerprint the data, so a resume uses the same
 import math      # math.isfinite: "inf" and "nan" are floats, but not usable ones
-import os        # os.environ: one BLAS thread for the vectorized engine
-import random    # random.Random: the one stream of randomness, seeded
+import os        # os.access: can the checkpoint's folder be written?
+import random    # random.Random: the sampling stream, seeded
 import signal    # signal.signal: turn Ctrl-C into "stop after this step"
 import sys       # sys.stdout, sys.stderr, sys.exit
 import time      # time.perf_counter: steps per second for the progress line
-from dataclasses import asdict  # asdict: hyperparameters into the checkpoint
-from pathlib import Path  # Path: checks on the data file and checkpoint folder
+from pathlib import Path  # Path: checks on the checkpoint's folder
 
-from microgpt.checkpoint import (CheckpointError, load_checkpoint,
-                                 rng_state_from_json, rng_state_to_json,
-                                 save_checkpoint, state_dict_of, weights_of)
-from microgpt.data import Tokenizer, default_data_path, load_docs
-from microgpt.model import GPTConfig, init_params, parameters
+from microgpt import session  # session.start: set-up, steps, the step line
+from microgpt.checkpoint import rng_state_from_json, save_checkpoint, state_dict_of
+from microgpt.data import Tokenizer
+from microgpt.model import GPTConfig
 from microgpt.sample import sample
-from microgpt.train import AdamConfig, train_step
+from microgpt.session import SetupError, read_checkpoint
 # --8<-- [end:imports]
 
 
@@ -111,102 +108,7 @@ def build_parser():
 # --8<-- [end:parser]
 
 
-# --8<-- [start:read_data]
-def read_documents(path):
-    """The documents of a data file, or a UsageError saying what is wrong."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"data file not found: {path}") from None
-    except IsADirectoryError:
-        raise UsageError(f"data file is a directory: {path}") from None
-    except OSError as e:
-        raise UsageError(f"cannot read data file {path}: {e.strerror}") from None
-    if not raw:
-        raise UsageError(f"data file is empty: {path}")
-    if b"\0" in raw:
-        raise UsageError(f"data file looks binary (it contains NUL bytes): {path}")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"data file is not UTF-8 text: {path}") from None
-    docs = load_docs(path)
-    if not docs:
-        raise UsageError(f"data file has no non-empty line: {path}")
-    return docs
-
-
-def fingerprint(docs):
-    return hashlib.sha256("\n".join(docs).encode("utf-8")).hexdigest()
-# --8<-- [end:read_data]
-
-
-# --8<-- [start:setup]
-def start_training(args):
-    """Everything a training run needs: fresh from the seed, or from --resume."""
-    data_path = args.data or default_data_path()
-    docs = read_documents(data_path)
-    data_sha256 = fingerprint(docs)  # of the file's own order, before the shuffle
-    given = {"n_embd": args.n_embd, "n_head": args.n_head, "n_layer": args.n_layer,
-             "block_size": args.block_size}
-    if args.resume:
-        ckpt = read_checkpoint(args.resume)
-        config, opt = GPTConfig(**ckpt["config"]), AdamConfig(**ckpt["adam"])
-        asked = {**given, "seed": args.seed, "lr": args.lr}
-        stored = {**ckpt["config"], "seed": ckpt["seed"], "lr": opt.learning_rate}
-        for name, value in asked.items():
-            if value is not None and value != stored[name]:
-                flag = "--" + name.replace("_", "-")
-                raise UsageError(f"{flag} {value} differs from the checkpoint's "
-                                 f"{stored[name]}")
-        if ckpt["data_sha256"] != data_sha256:
-            raise UsageError(f"{data_path} is not the data the checkpoint "
-                             f"{args.resume} was trained on")
-        if ckpt["step"] > args.steps:
-            raise UsageError(f"checkpoint {args.resume} is at step {ckpt['step']}, "
-                             f"past --steps {args.steps}")
-        seed = ckpt["seed"]
-    else:
-        ckpt = None
-        chosen = {k: v for k, v in given.items() if v is not None}
-        shape = {**asdict(GPTConfig()), **chosen}
-        if shape["n_embd"] % shape["n_head"]:  # said before GPTConfig refuses
-            raise UsageError(f"--n-embd {shape['n_embd']} is not divisible "
-                             f"by --n-head {shape['n_head']}")
-        config = GPTConfig(**shape)
-        opt = AdamConfig() if args.lr is None else AdamConfig(learning_rate=args.lr)
-        seed = 42 if args.seed is None else args.seed
-    if args.out:
-        check_writable(args.out)  # before training, not after minutes of it
-
-    rng = random.Random(seed)
-    rng.shuffle(docs)  # the same order every time for the same seed
-    tokenizer = Tokenizer.from_docs(docs)
-    if ckpt is None:
-        state_dict = init_params(config, tokenizer.vocab_size, rng)
-        n = len(parameters(state_dict))
-        ckpt = {"config": asdict(config), "adam": asdict(opt),
-                "vocab": "".join(tokenizer.chars), "seed": seed,
-                "data_sha256": data_sha256, "step": 0, "losses": [],
-                "weights": weights_of(state_dict),
-                "adam_m": [0.0] * n, "adam_v": [0.0] * n}
-    elif "".join(tokenizer.chars) != ckpt["vocab"]:
-        raise UsageError(f"the vocabulary of {data_path} "
-                         "differs from the checkpoint's")
-    else:
-        rng.setstate(rng_state_from_json(ckpt["rng_state"]))
-    ckpt["num_steps"] = args.steps
-    return docs, tokenizer, config, opt, rng, ckpt
-
-
-def read_checkpoint(path):
-    try:
-        return load_checkpoint(path)
-    except CheckpointError as e:
-        raise UsageError(str(e)) from None
-
-
+# --8<-- [start:check_out]
 def check_writable(path):
     """Refuse now, not after training, a path the final save could not write."""
     folder = Path(path).resolve().parent
@@ -218,93 +120,37 @@ def check_writable(path):
         raise UsageError(f"cannot write {path}: it is a directory")
     if not os.access(folder, os.W_OK | os.X_OK):  # no permission, a read-only mount
         raise UsageError(f"cannot write {path}: folder {folder} is not writable")
-# --8<-- [end:setup]
-
-
-# --8<-- [start:engines]
-def scalar_engine(ckpt, config, tokenizer, opt):
-    """(step function, export function) of the scalar engine: the original's."""
-    state_dict = state_dict_of(ckpt["weights"])
-    params = parameters(state_dict)
-    m, v = list(ckpt["adam_m"]), list(ckpt["adam_v"])
-
-    def step(i, doc, num_steps):
-        return train_step(state_dict, params, config, tokenizer, doc, m, v,
-                          i, num_steps, opt)
-
-    def export():
-        return weights_of(state_dict), m, v
-
-    return step, export
-
-
-def vectorized_engine(ckpt, config, tokenizer, opt):
-    """The same two functions for the NumPy engine: the same numbers, far faster."""
-    # One BLAS thread: this model's matrices are small, so the work a second
-    # thread could take is less than the handing over, and timings stay steadier.
-    # Set before numpy loads.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    try:
-        from microgpt import vectorized
-    except ImportError:
-        raise UsageError("--engine vectorized needs numpy: "
-                         "pip install 'microgpt-explained[vectorized]'") from None
-    P, M, V = vectorized.pack(ckpt["weights"], ckpt["adam_m"], ckpt["adam_v"])
-
-    def step(i, doc, num_steps):
-        with vectorized.np.errstate(all="ignore"):  # train() reports a divergence
-            return vectorized.train_step(P, M, V, config, tokenizer, doc,
-                                         i, num_steps, opt)
-
-    def export():
-        return vectorized.unpack(P, M, V)
-
-    return step, export
-# --8<-- [end:engines]
+# --8<-- [end:check_out]
 
 
 # --8<-- [start:train_loop]
 def train(args):
     """Train from args, printing the original's lines on stdout; return the
-    final checkpoint dict, the tokenizer, the config and the random stream."""
-    docs, tokenizer, config, opt, rng, ckpt = start_training(args)
-    vector = args.engine == "vectorized"
-    make_engine = vectorized_engine if vector else scalar_engine
-    step_fn, export = make_engine(ckpt, config, tokenizer, opt)
-    print(f"num docs: {len(docs)}")
-    print(f"vocab size: {tokenizer.vocab_size}")
-    print(f"num params: {len(ckpt['adam_m'])}")
+    session, whose checkpoint() is what --out saves."""
+    shape = {k: getattr(args, k) for k in ("n_embd", "n_head", "n_layer",
+                                           "block_size")}
+    run = session.start(args.data, args.steps, args.seed, args.lr, args.resume,
+                        args.engine, **shape)
+    if args.out:
+        check_writable(args.out)  # before training, not after minutes of it
+    print(f"num docs: {len(run.docs)}")
+    print(f"vocab size: {run.tokenizer.vocab_size}")
+    print(f"num params: {len(run.ckpt['adam_m'])}")
 
     stop = StopRequest()
-    progress = Progress(ckpt["step"], args.steps) if sys.stderr.isatty() else None
+    progress = Progress(run.step, args.steps) if sys.stderr.isatty() else None
     with stop:
-        for step in range(ckpt["step"], args.steps):
-            try:
-                loss = step_fn(step, docs[step % len(docs)], args.steps)
-            except (OverflowError, ZeroDivisionError, ValueError) as e:  # log(0)
-                # log(0) says "math domain error", from Python 3.14 on
-                # "expected a positive input"; other ValueErrors are no divergence
-                if isinstance(e, ValueError) and not str(e).startswith(
-                        ("math domain error", "expected a positive input")):
-                    raise
-                loss = math.nan
-            if not math.isfinite(loss):  # too large a --lr: nothing is learnt
-                raise UsageError(f"training diverged at step {step + 1} "
-                                 f"(loss {loss}): try a smaller --lr")
-            ckpt["losses"].append(loss)
-            ckpt["step"] = step + 1
-            line = f"step {step + 1:4d} / {args.steps:4d} | loss {loss:.4f}"
-            print(line, flush=True)  # flush: `| tee log` sees each line now
+        while run.step < args.steps:
+            loss = run.advance()  # Diverged: "training diverged at step ..."
+            print(run.line(), flush=True)  # flush: `| tee log` sees each line now
             if progress:
-                progress.update(step + 1, loss)
+                progress.update(run.step, loss)
             if stop.requested:
                 break
         if progress:
             progress.close()
 
-        weights, m, v = export()
-        ckpt.update(weights=weights, adam_m=m, adam_v=v,
-                    rng_state=rng_state_to_json(rng.getstate()))
+        ckpt = run.checkpoint()
         if args.out:
             stop.hold()  # a Ctrl-C now waits: the save always tidies up
             try:
@@ -318,7 +164,7 @@ def train(args):
         print(f"interrupted at step {ckpt['step']} of {args.steps}: {where}",
               file=sys.stderr)
         sys.exit(130)
-    return ckpt, tokenizer, config, rng
+    return run
 
 
 class StopRequest:
@@ -400,12 +246,12 @@ def main(argv=None):
         if args.command == "sample":
             sample_command(args)
         else:
-            ckpt, tokenizer, config, rng = train(args)
+            run = train(args)
             if args.command == "run":
-                state_dict = state_dict_of(ckpt["weights"])
-                print_samples(state_dict, config, tokenizer, rng,
+                state_dict = state_dict_of(run.ckpt["weights"])
+                print_samples(state_dict, run.config, run.tokenizer, run.rng,
                               args.num, args.temperature)
-    except UsageError as e:
+    except (UsageError, SetupError) as e:  # SetupError: data, resume, divergence
         print(f"microgpt: error: {e}", file=sys.stderr)
         sys.exit(2)
     except BrokenPipeError:  # e.g. `microgpt run | head`: the reader left; no error

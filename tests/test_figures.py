@@ -10,16 +10,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from docsite.live import figures  # (docs/live is not a package: it is what the worker imports)
+from docsite.live import figures  # what the page's worker imports
 from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of  # noqa: E402
-from microgpt.data import Tokenizer  # noqa: E402
+from microgpt.data import Tokenizer, default_data_path, load_docs  # noqa: E402
 from microgpt.engine import Value  # noqa: E402
 from microgpt.model import GPTConfig, gpt, softmax  # noqa: E402
 from microgpt.sample import sample  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def reference():
+def reference(tmp_path, monkeypatch):
+    """Each test starts from the reference model, with the reader's files in its own folder."""
+    monkeypatch.setattr(figures, "KEPT", tmp_path / "kept" / "your-model.json")
+    monkeypatch.setattr(figures, "NAMES_SCRATCH", tmp_path / "names.txt")
     figures.use_reference()
     yield
     figures.use_reference()
@@ -246,7 +249,7 @@ def test_training_in_chunks_prints_what_the_cli_prints():
 def test_the_running_mean_of_a_long_run_comes_in_chunks_as_in_one_piece(monkeypatch):
     start = figures.train_start(steps=70, n_embd=4, seed=3)
     fake = iter(random.Random(0).uniform(2, 3.5) for _ in range(70))
-    monkeypatch.setitem(figures._run, "step_fn", lambda *args: next(fake))
+    monkeypatch.setattr(figures._run["session"], "step_fn", lambda *args: next(fake))
     entries = []
     while not entries or entries[-1]["step"] < 70:
         entries += figures.train_chunk(9, start["run"])["losses"]
@@ -285,9 +288,10 @@ def test_training_that_diverges_says_the_learning_rate_is_too_large():
 def test_kept_model_feeds_the_other_figures():
     figures.train_start(steps=3, n_embd=8, seed=1)
     figures.train_chunk(2)
-    assert figures.train_keep() == {"model": "your model, 2 steps (n_embd 8)", "steps": 2}
-    assert figures.model_name() == "your model, 2 steps (n_embd 8)"
-    assert figures.next_letter("a")["model"].startswith("your model")
+    yours = f"yours: 2 steps on the bundled {len(load_docs(default_data_path())):,} names"
+    assert figures.train_keep() == {"model": yours, "steps": 2}
+    assert figures.model_name() == yours
+    assert figures.next_letter("a")["model"] == yours
     assert len(figures.attention("ab")["weights"][0]) == 4
     assert len(figures.train_samples(num=2)) == 2
     figures.use_reference()
@@ -323,6 +327,6 @@ def test_log_of_zero_is_said_plainly_whatever_python_calls_it(monkeypatch):
     with pytest.raises(ValueError, match=r"^cannot compute it: \.log\(\) of zero or of a negative number$"):
         figures.backward_steps("(a - a).log()", {"a": 2})
     run = figures.train_start(steps=3, n_embd=4, seed=1)["run"]
-    monkeypatch.setitem(figures._run, "step_fn", lambda *args: log(0.0))
+    monkeypatch.setattr(figures._run["session"], "step_fn", lambda *args: log(0.0))
     with pytest.raises(ValueError, match="^training diverged at step 1"):
         figures.train_chunk(1, run)

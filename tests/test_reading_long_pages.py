@@ -200,7 +200,7 @@ def test_a_run_saved_by_one_engine_resumes_in_the_other(tmp_path, capsys):
     from microgpt.checkpoint import load_checkpoint as load
     from microgpt.cli import main
 
-    says("source/cli.md", "which is why a run can be saved by one engine and resumed by the other")
+    says("source/session.md", "which is why a run can be saved by one engine and resumed by the other")
     both, scalar = tmp_path / "both.json", tmp_path / "scalar.json"
     for path in (both, scalar):  # the same first steps, saved by the scalar engine
         main(["train", "--steps", "2", "--out", str(path)])

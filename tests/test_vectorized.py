@@ -25,7 +25,7 @@ import pytest
 
 from microgpt import vectorized
 from microgpt.checkpoint import rng_state_from_json, state_dict_of, weights_of
-from microgpt.cli import fingerprint
+from microgpt.session import fingerprint
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.model import GPTConfig, gpt, init_params, parameters
 from microgpt.sample import sample as scalar_sample

@@ -15,20 +15,29 @@ import ast
 import contextlib
 import json
 import math
+import os
 import random
+import tempfile
 import time
 from pathlib import Path
 
 import microgpt.model
-from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
-from microgpt.cli import UsageError, build_parser, scalar_engine, start_training
+from microgpt import session
+from microgpt.checkpoint import (CheckpointError, checkpoint_text, load_checkpoint,
+                                 read_checkpoint_text, running_mean, state_dict_of)
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt, softmax
 from microgpt.sample import sample
+from microgpt.session import Diverged, SetupError, read_documents
 
 # docsite/live/figures.py -> docs/checkpoints/names-1000.json, in a checkout and in the worker
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "checkpoints" / "names-1000.json"
+# The reader's files: one folder per Python process, so that two processes (two test
+# runs) never read each other's model; the page's worker is always the same process id.
+SCRATCH = Path(tempfile.gettempdir()) / f"microgpt-page-{os.getpid()}"
+KEPT = SCRATCH / "your-model.json"  # see "Your model, kept, downloaded and loaded"
+NAMES_SCRATCH = SCRATCH / "your-names.txt"  # the names of the run being trained
 
 
 # --- The model the figures read --------------------------------------------------
@@ -38,21 +47,27 @@ _model = {}
 REFERENCE_NAME = "the reference model"
 
 
-def reference_model():
-    ckpt = load_checkpoint(REFERENCE)
+def _model_of(ckpt, source):
     return {"state_dict": state_dict_of(ckpt["weights"]), "config": GPTConfig(**ckpt["config"]),
-            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": REFERENCE_NAME}
+            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": source}
+
+
+def reference_model():
+    return _model_of(load_checkpoint(REFERENCE), REFERENCE_NAME)
 
 
 def model():
+    """The model the figures read: the one kept for the page, else the reference."""
     if not _model:
-        _model.update(reference_model())
+        _model.update(_kept_model() or reference_model())
     return _model
 
 
 def use_reference():
-    """Go back to the reference checkpoint; returns a description of the model in use."""
+    """Go back to the reference checkpoint, and keep no model of the reader's; returns a
+    description of the model in use."""
     _model.clear()
+    KEPT.unlink(missing_ok=True)
     return model()["source"]
 
 
@@ -442,10 +457,13 @@ def child_share(parent, child, upstream):
 # Training runs in chunks of steps, one call each, with the run kept here between calls.
 # Each chunk is short, so that a block's Run waits for at most one chunk, and Stop in the
 # page keeps what was trained. Each run has a number: a chunk asked for by a loop of an
-# older run (a page left behind) is refused, and never trains the new run.
+# older run (a page left behind) is refused, and never trains the new run. The run is a
+# microgpt.session.Session, the one `microgpt train` steps.
 
 MAX_STEPS = 5000
 MAX_LR = 1  # as the form's field allows
+MAX_NAMES_BYTES = 1_000_000  # about four times the bundled names
+MAX_VOCABULARY = 200  # characters: each one adds 2 x n_embd weights to train
 RUNNING_MEAN_WINDOW = 50  # steps, as in the plot of the reference run
 _run = {}
 _runs_started = [0]
@@ -482,23 +500,66 @@ def read_settings(steps, n_embd, lr, seed):
     return steps, n_embd, rate, seed
 
 
-def train_start(steps=200, n_embd=16, lr=0.01, seed=42):
-    """Set up a run exactly as `microgpt train --steps --n-embd --lr --seed` does."""
-    steps, n_embd, lr, seed = read_settings(steps, n_embd, lr, seed)
-    argv = ["train", "--steps", str(steps), "--n-embd", str(n_embd), "--lr", repr(lr), "--seed", str(seed)]
+def training_limits():
+    """What the form says before training: the most steps, and how much data."""
+    return {"max_steps": MAX_STEPS, "max_names_bytes": MAX_NAMES_BYTES,
+            "max_vocabulary": MAX_VOCABULARY, "max_checkpoint_bytes": MAX_CHECKPOINT_BYTES}
+
+
+def _names_file(names):
+    """The reader's names written where session.start reads a data file, after the
+    page's own limits; None for the bundled names."""
+    if names is None:
+        return None
+    if not isinstance(names, str):
+        raise ValueError("your names must be text, one name per line")
+    # surrogatepass: a lone surrogate from the page becomes bytes that are not UTF-8,
+    # which read_documents then refuses as the command line would
+    raw = names.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_NAMES_BYTES:
+        raise ValueError(f"your names are {len(raw):,} bytes: the page trains on at most "
+                         f"{MAX_NAMES_BYTES:,} (the command line takes any size)")
+    NAMES_SCRATCH.parent.mkdir(parents=True, exist_ok=True)
+    NAMES_SCRATCH.write_bytes(raw)
+    return NAMES_SCRATCH
+
+
+def _worded(error):
+    """A SetupError about the scratch file, as a sentence about the reader's names."""
+    return ValueError(str(error).replace(str(NAMES_SCRATCH), "your names"))
+
+
+def check_names(text):
+    """The reader's names as training would read them: how many, how many distinct
+    characters, how many bytes; or the sentence the command line would refuse them with."""
+    path = _names_file(text)
     try:
-        args = build_parser().parse_args(argv)
-        docs, tokenizer, config, opt, rng, ckpt = start_training(args)
-    except UsageError as e:
-        raise ValueError(str(e)) from None
-    step_fn, export = scalar_engine(ckpt, config, tokenizer, opt)
+        docs = read_documents(path)
+    except SetupError as e:
+        raise _worded(e) from None
+    vocabulary = Tokenizer.from_docs(docs).vocab_size - 1
+    if vocabulary > MAX_VOCABULARY:
+        raise ValueError(f"your names use {vocabulary:,} different characters: the page trains "
+                         f"on at most {MAX_VOCABULARY} (the command line takes any number)")
+    return {"num_docs": len(docs), "vocab_size": vocabulary + 1, "bytes": path.stat().st_size}
+
+
+def train_start(steps=200, n_embd=16, lr=0.01, seed=42, names=None):
+    """Set up a run exactly as `microgpt train --steps --n-embd --lr --seed` does, with
+    --data the reader's names (text, one per line) unless names is None."""
+    steps, n_embd, lr, seed = read_settings(steps, n_embd, lr, seed)
+    if names is not None:
+        check_names(names)
+    try:
+        run = session.start(_names_file(names), steps, seed, lr, n_embd=n_embd)
+    except SetupError as e:
+        raise _worded(e) from None
     _runs_started[0] += 1
     _run.clear()
-    _run.update(run=_runs_started[0], docs=docs, tokenizer=tokenizer, config=config, steps=steps,
-                step=0, losses=[], step_fn=step_fn, export=export, seed=seed, lr=lr)
-    return {"run": _run["run"], "num_docs": len(docs), "vocab_size": tokenizer.vocab_size,
-            "num_params": len(ckpt["adam_m"]), "steps": steps,
-            "blind": math.log(tokenizer.vocab_size), "window": RUNNING_MEAN_WINDOW}
+    _run.update(run=_runs_started[0], session=run, names=names, seed=seed, lr=lr)
+    return {"run": _run["run"], "num_docs": len(run.docs), "vocab_size": run.tokenizer.vocab_size,
+            "num_params": len(run.ckpt["adam_m"]), "steps": steps, "yours": names is not None,
+            "blind": math.log(run.tokenizer.vocab_size), "window": RUNNING_MEAN_WINDOW}
 
 
 def _current(run):
@@ -506,63 +567,148 @@ def _current(run):
         raise ValueError("no training run: press Train to start one")
     if run is not None and run != _run["run"]:
         raise ValueError("this training run was replaced by a newer one")
+    return _run["session"]
 
 
 def train_chunk(count=10, run=None, seconds=None):
     """Up to count more steps (fewer if seconds pass first; always at least one): each
     step's loss, the running mean of the losses so far, and the line `microgpt train`
     prints for it."""
-    _current(run)
+    training = _current(run)
     done = []
-    docs, steps, losses = _run["docs"], _run["steps"], _run["losses"]
     start = time.perf_counter()
-    while len(done) < count and _run["step"] < steps:
+    while len(done) < count and training.step < training.num_steps:
         if done and seconds is not None and time.perf_counter() - start > seconds:
             break
-        step = _run["step"]
         try:
-            loss = _run["step_fn"](step, docs[step % len(docs)], steps)
-        except (OverflowError, ZeroDivisionError, ValueError):  # ValueError: log(0), worded
-            loss = math.nan  # "math domain error" up to Python 3.13, otherwise in the page's 3.14
-        if not math.isfinite(loss):
+            loss = training.advance()
+        except Diverged as e:
             lr = _run["lr"]
             _run.clear()  # nothing worth keeping: the weights are no longer numbers
-            raise ValueError(f"training diverged at step {step + 1}: the loss is no longer a "
+            raise ValueError(f"training diverged at step {e.step}: the loss is no longer a "
                              f"number. A learning rate of {lr} is too large for this model; "
-                             "try a smaller one")
-        losses.append(loss)
-        _run["step"] = step + 1
-        done.append({"step": step + 1, "loss": loss,
-                     "line": f"step {step + 1:4d} / {steps:4d} | loss {loss:.4f}"})
+                             "try a smaller one") from None
+        done.append({"step": training.step, "loss": loss, "line": training.line()})
+    losses = training.ckpt["losses"]
     tail = losses[max(0, len(losses) - len(done) - RUNNING_MEAN_WINDOW + 1):]
     for entry, mean in zip(done, running_mean(tail, RUNNING_MEAN_WINDOW)[len(tail) - len(done):]):
         entry["mean"] = mean
-    return {"losses": done, "step": _run["step"], "finished": _run["step"] >= steps}
-
-
-def _trained_model():
-    weights, _, _ = _run["export"]()
-    step = _run["step"]
-    return {"state_dict": state_dict_of(weights), "config": _run["config"], "tokenizer": _run["tokenizer"],
-            "source": f"your model, {step} step{'s' * (step != 1)} (n_embd {_run['config'].n_embd})"}
+    return {"losses": done, "step": training.step, "finished": training.step >= training.num_steps}
 
 
 def train_samples(num=5, temperature=0.5, run=None):
-    """A few names from the model as trained so far (its own random stream, so the run's
-    is untouched)."""
-    _current(run)
-    m = _trained_model()
+    """A few names from the model as trained so far, as `microgpt sample --seed` (the
+    run's seed) prints them from its checkpoint: the run's own stream stays untouched."""
+    training = _current(run)
+    weights, _, _ = training.export()
     rng = random.Random(_run["seed"])
-    return [sample(m["state_dict"], m["config"], m["tokenizer"], rng, temperature) for _ in range(num)]
+    return [sample(state_dict_of(weights), training.config, training.tokenizer, rng, temperature)
+            for _ in range(num)]
 
 
 def train_keep(run=None):
-    """Let the other figures read the model trained so far: its description, and the
-    number of steps it had."""
-    _current(run)
+    """Let the other figures read the model trained so far, and keep it for the page's
+    next Python (see kept_files): its description, and the number of steps it had."""
+    training = _current(run)
+    ckpt = training.checkpoint()
+    names = _run["names"]
+    whose = "your" if names is not None else "the bundled"
+    source = f"yours: {_counted(ckpt['step'], 'step')} on {whose} {len(training.docs):,} names"
+    _use(checkpoint_text(ckpt), names, source)
+    return {"model": _model["source"], "steps": ckpt["step"]}
+
+
+def _counted(number, noun):
+    return f"{number:,} {noun}{'s' * (number != 1)}"
+
+
+# --- Your model, kept, downloaded and loaded -----------------------------------------
+# The page keeps the reader's model in one file, which runtime.js writes into every fresh
+# worker (keepFile): model() reads it when the worker starts, so a reload, another page
+# or a restarted Python reads the same model. Its "checkpoint" is the text `microgpt
+# train --out` writes; "names" the data it was trained on (None: the bundled names).
+
+MAX_CHECKPOINT_BYTES = 20_000_000  # n_embd 256, the form's widest, is about 16 MB
+
+
+def _use(text, names, source, ckpt=None):
+    """Make the checkpoint in text the model the figures read, and the kept one."""
+    ckpt = ckpt or read_checkpoint_text(text, "kept")
     _model.clear()
-    _model.update(_trained_model())
-    return {"model": _model["source"], "steps": _run["step"]}
+    _model.update(_model_of(ckpt, source), checkpoint=text, names=names)
+    KEPT.parent.mkdir(parents=True, exist_ok=True)
+    KEPT.write_text(json.dumps({"checkpoint": text, "names": names, "source": source}),
+                    encoding="utf-8")
+
+
+def _kept_model():
+    """The kept model, as model() stores it; None if there is none (or it is unusable)."""
+    try:
+        kept = json.loads(KEPT.read_text(encoding="utf-8"))
+        ckpt = read_checkpoint_text(kept["checkpoint"], "kept")
+    except (OSError, ValueError, KeyError, TypeError, CheckpointError):
+        return None
+    return {**_model_of(ckpt, kept["source"]), "checkpoint": kept["checkpoint"],
+            "names": kept["names"]}
+
+
+def kept_files():
+    """{path: text}: the file runtime.js must write into each fresh worker (None:
+    delete it), so that the next Python reads the model in use."""
+    return {str(KEPT): KEPT.read_text(encoding="utf-8") if KEPT.exists() else None}
+
+
+def export_model():
+    """The model in use as the files `microgpt train --out` and --data would be: the
+    checkpoint's text, the names' text (None: the bundled names), a file name, and
+    the commands that read them."""
+    m = model()
+    if m["source"] == REFERENCE_NAME:
+        text, names = REFERENCE.read_text(encoding="utf-8"), None
+    else:
+        text, names = m["checkpoint"], m["names"]
+    step = json.loads(text)["step"]
+    filename = f"microgpt-{step}-steps.json"
+    names_filename = "your-names.txt"
+    data = "" if names is None else f" --data {names_filename}"
+    return {"checkpoint": text, "names": names, "filename": filename, "names_filename": names_filename,
+            "resume": f"microgpt train --resume {filename}{data} --steps {step + 100}"}
+
+
+def load_model(text, filename="a file"):
+    """Make a checkpoint written by `microgpt train --out` (text) the model in use.
+    Anything that command would refuse, or a file far too large for the page, is
+    refused in one sentence, and the model in use stays."""
+    name = Path(str(filename)).name[:60] or "a file"
+    if not isinstance(text, str):
+        raise ValueError(f"{name} is not a text file, so not a checkpoint")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CHECKPOINT_BYTES:
+        raise ValueError(f"{name} is {size:,} bytes: far larger than any checkpoint the page "
+                         f"can read (at most {MAX_CHECKPOINT_BYTES:,})")
+    try:
+        ckpt = read_checkpoint_text(text, name)
+    except CheckpointError as e:
+        raise ValueError(str(e)) from None
+    source = f"yours: {_counted(ckpt['step'], 'step')}, loaded from {name}"
+    _use(text, None, source, ckpt)
+    return {"model": source, "steps": ckpt["step"]}
+
+
+def samples(num=5, temperature=0.5, seed=42):
+    """Names from the model in use, and the `microgpt sample` line that prints the same
+    ones from the downloaded checkpoint."""
+    if not (isinstance(num, int) and 1 <= num <= MAX_NAMES):
+        raise ValueError(f"the number of names must be a whole number, at least one and at most {MAX_NAMES}")
+    if not (type(temperature) in (int, float) and 0 < temperature < math.inf):
+        raise ValueError("the temperature must be a positive number")
+    m = model()
+    rng = random.Random(seed)
+    names = [sample(m["state_dict"], m["config"], m["tokenizer"], rng, temperature) for _ in range(num)]
+    filename = export_model()["filename"] if m["source"] != REFERENCE_NAME else REFERENCE.name
+    return {"names": names, "model": m["source"],
+            "command": f"microgpt sample --checkpoint {filename} --seed {seed} "
+                       f"--temperature {temperature!r} --num {num}"}
 
 
 # --- What the page calls ---------------------------------------------------------------
@@ -594,8 +740,9 @@ def train_keep(run=None):
 #                                           your M names" (data-model-name's text)
 
 PAGE_CALLS = {f.__name__: f for f in (next_letter, attention, temperature, backward_steps,
-                                      train_start, train_chunk, train_samples, train_keep,
-                                      use_reference, model_name)}
+                                      training_limits, check_names, train_start, train_chunk,
+                                      train_samples, train_keep, samples, export_model,
+                                      load_model, kept_files, use_reference, model_name)}
 
 
 def call(name, arguments):
@@ -691,19 +838,30 @@ MARKUP = {
 <div data-output></div>
 </div>
 """,
-    "train": """
+    "train": f"""
 <div class="mg-figure" data-figure="train">
 <p class="mg-figure__title">Live: train it yourself</p>
 <form class="mg-form">
-<label class="mg-field">Steps <input type="number" name="steps" value="100" min="1" max="5000"></label>
+<label class="mg-field">Steps <input type="number" name="steps" value="100" min="1" max="{MAX_STEPS}"></label>
 <label class="mg-field">n_embd <select name="n_embd"><option>4</option><option>8</option><option selected>16</option><option>32</option></select></label>
 <label class="mg-field">Learning rate <input type="number" name="lr" value="0.01" min="0.0001" max="1" step="any"></label>
 <label class="mg-field">Seed <input type="number" name="seed" value="42" step="1"></label>
+<div class="mg-your-names">
+<label for="mg-your-names">Your names</label> <span class="mg-hint" id="mg-your-names-hint">one per line, as in a names file, at most {MAX_NAMES_BYTES:,} bytes and {MAX_VOCABULARY} different characters; leave it empty to train on the bundled names</span>
+<textarea id="mg-your-names" data-input="names" rows="3" aria-describedby="mg-your-names-hint mg-your-names-check" autocomplete="off" autocapitalize="off" spellcheck="false"></textarea>
+<label class="mg-field mg-file">or a text file <input type="file" data-input="names-file" accept=".txt,text/plain"></label>
+<p class="mg-hint" id="mg-your-names-check" data-names-check aria-live="polite">Empty: Train uses the bundled names.</p>
+</div>
 <button type="submit" class="md-button md-button--primary">Train</button>
 <button type="button" class="md-button" data-action="stop" disabled>Stop</button>
-<button type="button" class="md-button" data-action="reference" hidden>Use the reference model again</button>
 </form>
-<p class="mg-figure__status" data-status role="status" aria-live="polite">Train the scalar model here, in your browser. Stop keeps what it learnt so far. Reached through this site's own links, the other acts' live figures then read your model; a reload brings back the reference model.</p>
+<div class="mg-buttons">
+<button type="button" class="md-button" data-action="download-model">Download your model</button>
+<button type="button" class="md-button" data-action="download-names">Download your names</button>
+<label class="mg-field mg-file">Load a model <input type="file" data-action="load-model" accept=".json,application/json"></label>
+<button type="button" class="md-button" data-action="reference" hidden>Use the reference model again</button>
+</div>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Train the scalar model here, in your browser. Stop keeps what it learnt so far. The other acts' live figures then read your model, and your browser keeps it until you choose the reference model again.</p>
 <div data-output></div>
 </div>
 """,  # typed: 4 8 16 32 -- the choices of the n_embd menu (16: the default model's)
