@@ -1,11 +1,11 @@
-"""The quiz at the end of each act, and the loader of the exercises' script.
+"""The quiz at the end of each act, and a build error for an exercise that has no check.
 
 A page writes one line, `<!-- mg:quiz act1 -->` (docsite/directives.py), where its quiz
 goes: it becomes the questions of QUIZ in docsite/live/exercises/act1.py, running the function that computes
 each answer: a number on the page is what the package computes, never typed by hand (and
-tests/test_exercises.py checks the same functions against the package). Pages with an
-exercise (`data-exercise`) or a quiz also get the one-line script that fetches
-docs/javascripts/exercises.js; other pages never fetch it.
+tests/test_exercises.py checks the same functions against the package). The page's
+scripts come from docs/javascripts/loader.js, which imports quiz.js and exercises.js only on
+pages that hold a quiz or an exercise.
 """
 
 import html
@@ -18,9 +18,6 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[1]
 from docsite.live import exercises  # the checks and the quizzes
 
-LOADER = ('<script>window.MicrogptExercises ? MicrogptExercises.init() : document.head.append('
-          'Object.assign(document.createElement("script"), {src: new URL("../javascripts/exercises.js", '
-          'document.querySelector(\'link[href*="stylesheets/extra.css"]\').href).href}))</script>')
 
 
 def shown(value):
@@ -73,6 +70,4 @@ def on_page_content(html_text, page, config, files):
     unknown = set(names) - set(exercises.all_exercises())
     if unknown:
         raise PluginError(f"{page.file.src_uri}: no check for the exercise(s) {sorted(unknown)} in docsite/live/exercises")
-    if names or "data-quiz=" in html_text:
-        html_text += "\n" + LOADER
     return html_text

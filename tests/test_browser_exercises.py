@@ -160,13 +160,15 @@ def test_quiz_shows_the_answer_after_two_wrong_tries_and_reads_numbers_as_the_si
 
 
 def test_pages_load_nothing_they_do_not_use(desktop):
-    """A page without exercises never fetches exercises.js; an act page nobody touches
-    fetches it (the quiz needs it) but starts no Python."""
+    """A page with no block, exercise, quiz or figure fetches the loader and the runtime's
+    small module only; an act page nobody touches fetches exercises.js but starts no Python."""
     requested = []
     desktop.page.on("request", lambda r: requested.append(r.url))
     desktop.page.goto(desktop.site.url + "glossary/")
     desktop.page.wait_for_load_state("networkidle")
-    assert not [u for u in requested if "exercises.js" in u]
+    assert [u for u in requested if u.endswith("javascripts/loader.js")]
+    components = [u for u in requested if re.search(r"javascripts/(?!loader|accessibility|runtime\.)\w+\.js$", u)]
+    assert not components, f"a page with no block, exercise, quiz or figure fetched {components}"
     desktop.page.goto(desktop.site.url + PAGES["act3"])
     desktop.page.wait_for_load_state("networkidle")
     desktop.page.locator("[data-exercise] [data-check-result]").first.wait_for(state="attached")

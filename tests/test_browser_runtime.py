@@ -47,9 +47,15 @@ def run_code(tab, block, code, timeout=PYTHON_MS):
     return run_block(tab, block, timeout)
 
 
+# The editor's text through the page's own reader of it (blocks.js textOf), imported from
+# beside the page's one script.
+TEXT_OF = """e => e.tagName === 'TEXTAREA' ? e.value
+  : import(new URL('blocks.js', document.querySelector('script[src$="loader.js"]').src)).then(m => m.textOf(e))"""
+
+
 def text_of(editor):
     """What the reader typed, as the page reads it (an Enter may be a <br>)."""
-    return editor.evaluate("e => e.tagName === 'TEXTAREA' ? e.value : MicrogptRunner.textOf(e)")
+    return editor.evaluate(TEXT_OF)
 
 
 def status(block):
