@@ -17,8 +17,8 @@ own extension points:
     raises, this fence is skipped with a pointer to it (that fence's own test shows the
     failure once, instead of every fence after it repeating it);
   - then the fence runs, with sys.stdout recorded, and what it printed is compared with its
-    output block exactly, after dropping one trailing newline from each; a mismatch fails
-    with a diff.
+    output block by docsite/outputs.py's same_output (equal, after dropping one trailing
+    newline from each); a mismatch fails with a diff.
 
 Test ids name the page and the line of the fence: docs/act-1-world.md::[CodeFence#1][line:12].
 When the package changes and an output with it (a line count, a measured figure),
@@ -40,6 +40,7 @@ from markdown_it.token import Token
 from pytest_markdown_docs._runners import _Runner, register_runner
 
 from docsite import fences  # the one description of what a page runs
+from docsite.outputs import same_output  # the one rule for comparing an output block
 
 ROOT = Path(__file__).resolve().parent
 DOCS = ROOT / "docs"
@@ -139,7 +140,7 @@ class PageFence(_Runner):
 
 def compare_output(path, runnable, printed):
     expected = runnable.output
-    if expected is None or printed.removesuffix("\n") == expected.removesuffix("\n"):
+    if expected is None or same_output(expected, printed):
         return
     if UPDATES.enabled:
         UPDATES.pending.setdefault(path, []).append((runnable.output_lines, printed))

@@ -21,6 +21,7 @@ from docsite.served import ROOT, nav_pages
 from docsite.chromium import FINISHED, FIRST_PAGE, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
 
 from docsite import fences
+from docsite.outputs import same_output
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
@@ -64,7 +65,7 @@ def test_every_block_runs_in_the_browser(request, desktop, page):
         ran += 1
         if state != "done":
             differs.append(f"line {runnable.line}: {state}:\n{printed[-1500:]}")
-        elif runnable.output is not None and printed.removesuffix("\n") != runnable.output.removesuffix("\n"):
+        elif runnable.output is not None and not same_output(runnable.output, printed):
             differs.append(f"line {runnable.line}: printed\n{printed[:800]}\ninstead of the page's\n{runnable.output[:800]}")
     request.node.user_properties.append(("ran", ran))
     everything = desktop.failures() + wrong + differs
