@@ -501,7 +501,8 @@ def read_settings(steps, n_embd, lr, seed):
 
 
 def training_limits():
-    """What the form says before training: the most steps, and how much data."""
+    """What the form says before training: the most steps, how much data, and the
+    largest checkpoint "Load a model" reads."""
     return {"max_steps": MAX_STEPS, "max_names_bytes": MAX_NAMES_BYTES,
             "max_vocabulary": MAX_VOCABULARY, "max_checkpoint_bytes": MAX_CHECKPOINT_BYTES}
 
