@@ -175,7 +175,7 @@ def check(tab, exercise, code):
 
 
 FAKES = [
-    "from docsite.live import exercises\nexercises.same_output = lambda a, b: True\nprediction = 'no idea'",
+    "from docsite.live import exercises\nexercises.says_the_same = lambda a, b: True\nprediction = 'no idea'",
     "from docsite.live import exercises\nexercises.check = lambda name, code: [[True, 'fine']]\nprediction = 'no idea'",
     "from docsite.live import exercises\nfor act in exercises.ACTS.values():\n    for k in act.EXERCISES:\n"
     "        act.EXERCISES[k] = lambda code: [(True, 'fine')]\nprediction = 'no idea'",

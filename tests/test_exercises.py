@@ -76,7 +76,7 @@ def test_each_act_has_three_kinds_of_exercise(act):
     ("7.01", "7.0", False), ("[2, 0, 1]", "[2, 0, 1] 4", False), ("", "7.0", False), ("abc", "abd", False),
 ])
 def test_predictions_compare_numbers_as_numbers(predicted, printed, same):
-    assert exercises.same_output(predicted, printed) is same
+    assert exercises.says_the_same(predicted, printed) is same
 
 
 # --- The pages -------------------------------------------------------------------------------

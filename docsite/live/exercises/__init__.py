@@ -137,9 +137,11 @@ class Run:
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def same_output(predicted, printed):
+def says_the_same(predicted, printed):
     """Does a prediction say what the code printed? Spaces do not count, and numbers are
-    compared as numbers (7 and 7.0 agree; 0.25 and .25 too), to about nine digits."""
+    compared as numbers (7 and 7.0 agree; 0.25 and .25 too), to about nine digits. Looser
+    than docsite/outputs.py's same_output, the rule for a page's output blocks: a reader
+    typing a prediction is not held to the code's exact formatting."""
     def shape(text):
         text = "".join(str(text).split())
         numbers = [float(n) for n in NUMBER.findall(text)]
@@ -161,7 +163,7 @@ def check_prediction(code, expected):
     printed = run.printed.strip()
     if len(printed) > 200:
         printed = printed[:200] + "…"
-    if same_output(printed, expected):
+    if says_the_same(printed, expected):
         results.append((True, f"The code printed {printed}, as the unchanged code does."))
     else:
         results.append((False, f"The code printed {printed or 'nothing'}; the unchanged code prints "
@@ -169,7 +171,7 @@ def check_prediction(code, expected):
     prediction = run.get("prediction")
     if not isinstance(prediction, str) or not prediction.strip():
         results.append((False, "Type your prediction between the quotes of prediction = \"\", then Check."))
-    elif same_output(prediction, expected):
+    elif says_the_same(prediction, expected):
         results.append((True, f"Your prediction {prediction.strip()} is what the code printed."))
     else:
         results.append((False, f"Your prediction {prediction.strip()} is not what the code printed "
@@ -178,8 +180,8 @@ def check_prediction(code, expected):
 
 
 # --- Numbers the reader types into a quiz ---------------------------------------------------
-# docs/javascripts/exercises.js mirrors these two functions (readNumber, quizRight) for the
-# quizzes, which need no Python; tests/test_quiz_numbers.py holds both to the same cases.
+# docs/javascripts/quiz.js mirrors quiz_right (quizRight) for the quizzes, which need no
+# Python; tests/test_quiz_numbers.py holds both to the same cases.
 
 THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
 TYPED = re.compile(r"[-+]?(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?")
