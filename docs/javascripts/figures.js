@@ -3,13 +3,13 @@
 // into the page as JSON), then in the page's one Python worker (MicrogptRuntime) once the
 // reader touches a figure. Scrolling past a figure starts nothing.
 //
-// Imported by loader.js on pages that have a figure. Each figure asks Python through
+// Loaded by figures-loader.js on pages that have a figure. Each figure asks Python through
 // ask(): the newest request of a figure wins (older answers are dropped), every request has
 // a time limit and a visible Stop, and figures ask at low priority, so that a block's Run
 // goes first. Leaving a page stops its figures' work, training included.
-import { session as pageSession } from "./runtime.js"
-
-const figures = (function () {
+(function () {
+  "use strict"
+  if (window.MicrogptFigures) return
 
   const SVG = "http://www.w3.org/2000/svg"
   // Time limits (ms). A figure's answer takes well under a second once Python runs; the
@@ -17,14 +17,17 @@ const figures = (function () {
   const settings = { timeoutMs: 15000, startMs: 120000, trainChunkSeconds: 0.3 }
   let warm = false // a request has been answered since Python last started
   let modelName = null // what the figures read, as Python last said; null: the page's own text
+  let kept = null // the reader's model as the browser keeps it: {name, files}, or null
 
   // --- Talking to Python ---------------------------------------------------------------
 
   function session() {
-    const s = pageSession()
+    if (!window.MicrogptRuntime) throw plain("This page has no in-browser Python runtime.")
+    const s = window.MicrogptRuntime.session()
     if (!s.figuresWatched && s.onRestart) {
       s.figuresWatched = true
-      s.onRestart(() => { warm = false; showModel(null) }) // a fresh worker holds the reference model
+      // a fresh worker reads the files the page keeps: the reader's model if there is one
+      s.onRestart(() => { warm = false; showModel(kept ? kept.name : null) })
     }
     return s
   }
@@ -63,6 +66,7 @@ const figures = (function () {
     const code = "from docsite.live import figures\nfigures.call(" + JSON.stringify(name) + ", " +
       JSON.stringify(JSON.stringify(args)) + ")"
     const limit = settings.timeoutMs + (warm ? 0 : settings.startMs)
+    await restored // the kept files reach the worker before its first job
     let answer
     try {
       answer = await session().call(code, { owner, replace: "queued", priority: "low", timeout: limit })
@@ -82,6 +86,66 @@ const figures = (function () {
     for (const node of document.querySelectorAll("[data-model-name]")) {
       if (!node.dataset.pageText) node.dataset.pageText = node.textContent
       node.textContent = name || node.dataset.pageText
+    }
+    for (const figure of onPage) if (figure.onModel) figure.onModel()
+  }
+
+  // --- The reader's model, kept by the browser ------------------------------------------
+  // One IndexedDB record: the model's name (the text of data-model-name) and the files Python
+  // reads it from (figures.py kept_files(): path -> text). Every fresh worker gets those files
+  // through keepFile before its first job, and model() reads them there, so the reader's model
+  // outlives a reload, a page change and a restart of Python, until the reader asks for the
+  // reference model again. IndexedDB rather than localStorage: a checkpoint with its names
+  // can pass localStorage's few megabytes.
+
+  const STORE = "kept"
+
+  function database() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open("microgpt", 1)
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE)
+      request.onsuccess = () => resolve(request.result)
+      request.onerror = () => reject(request.error)
+    })
+  }
+
+  async function storage(mode, work) {
+    const db = await database()
+    try {
+      return await new Promise((resolve, reject) => {
+        const transaction = db.transaction(STORE, mode)
+        const request = work(transaction.objectStore(STORE))
+        transaction.oncomplete = () => resolve(request.result)
+        transaction.onerror = transaction.onabort = () => reject(transaction.error)
+      })
+    } finally {
+      db.close()
+    }
+  }
+
+  function adopt(record) {
+    kept = record
+    for (const [path, text] of Object.entries(record.files)) session().keepFile(path, text)
+    showModel(record.name)
+  }
+
+  // Read once per page load; a browser that keeps nothing (storage off) starts from the reference.
+  const restored = storage("readonly", (store) => store.get("model"))
+    .then((record) => { if (record && record.name && record.files) adopt(record) }, () => {})
+
+  // After the model in use changed in Python: hand its files to every future worker and keep
+  // them in the browser. Returns false if the browser refused to keep them (the model then
+  // lasts as long as the page).
+  async function keepModel(owner) {
+    const files = await py(owner, "kept_files", [])
+    for (const [path, text] of Object.entries(files)) session().keepFile(path, text)
+    const mine = Object.fromEntries(Object.entries(files).filter(([, text]) => text !== null))
+    kept = Object.keys(mine).length ? { name: modelName, files: mine } : null
+    try {
+      await storage("readwrite", (store) => kept ? store.put(kept, "model") : store.delete("model"))
+      return true
+    } catch (error) {
+      return false
     }
   }
 
@@ -233,10 +297,16 @@ const figures = (function () {
     if (frame && frame.value && same(frame.args, args())) {
       show(frame.args, frame.value)
       figure.node.dataset.state = "built"
-      if (modelName && modelName !== frame.value.model) {
-        figure.status("This is " + frame.value.model + ", computed when the site was built: touch the figure to ask " +
-          modelName + ".")
+      // until touched, the figure says whether the build's model is the one Python would read
+      figure.onModel = () => {
+        if (figure.node.dataset.state !== "built") return
+        draw(frame.value)
+        if (modelName && modelName !== frame.value.model) {
+          figure.status("This is " + frame.value.model + ", computed when the site was built: touch the figure to ask " +
+            modelName + ".")
+        }
       }
+      figure.onModel()
     } else {
       figure.status("Touch the figure to compute it for these inputs, in your browser.")
     }
@@ -505,25 +575,92 @@ const figures = (function () {
     return picture
   }
 
+  // A file the reader picked, as text for Python: only its first `most` bytes are read, so that a
+  // file far too large costs nothing (one byte past the limit lets Python say it is too large).
+  // Bytes that are not UTF-8 arrive as lone surrogates (as Python's surrogateescape makes them),
+  // so that Python refuses the file as the command line would, instead of reading a repaired copy.
+  async function readStart(file, most) {
+    const bytes = new Uint8Array(await file.slice(0, most).arrayBuffer())
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
+    } catch (error) {
+      let text = ""
+      for (let i = 0; i < bytes.length; i += 8192) {
+        text += String.fromCharCode(...Array.from(bytes.subarray(i, i + 8192), (b) => (b < 0x80 ? b : 0xdc00 + b)))
+      }
+      return text
+    }
+  }
+
+  // Save text as a file through the browser's own download.
+  function download(text, filename, type) {
+    const url = URL.createObjectURL(new Blob([text], { type }))
+    const link = el("a", { href: url, download: filename, hidden: "" })
+    document.body.append(link)
+    link.click()
+    link.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 60_000)
+  }
+
+  function count(n) {
+    return n.toLocaleString("en-US")
+  }
+
   function train(figure) {
     const node = figure.node
     const form = node.querySelector("form")
     const stop = node.querySelector("[data-action=stop]")
     const reference = node.querySelector("[data-action=reference]")
     const start = form.querySelector("button[type=submit]")
+    const names = node.querySelector("[data-input=names]")
+    const namesFile = node.querySelector("[data-input=names-file]")
+    const namesSaid = node.querySelector("[data-names-check]")
+    const downloadModel = node.querySelector("[data-action=download-model]")
+    const downloadNames = node.querySelector("[data-action=download-names]")
+    const load = node.querySelector("[data-action=load-model]")
+    // separate owners, so that a names check or a download never replaces a training's next chunk
+    const owners = { names: figure.owner + ":names", model: figure.owner + ":model" }
+    figure.owners = [figure.owner, owners.names, owners.model]
     let stopping = false
+    let training = false
+    let limits = null
+
+    async function trainingLimits() {
+      limits = limits || await py(owners.model, "training_limits", [])
+      return limits
+    }
+
+    // The buttons that act on the model: only when nothing trains, the reader's ones only
+    // when the model in use is the reader's.
+    function buttons(busy) {
+      const yours = kept !== null
+      reference.hidden = !yours
+      downloadModel.disabled = downloadNames.disabled = busy || !yours
+      load.disabled = reference.disabled = busy
+    }
+    figure.onModel = () => buttons(training)
+
+    // The samples a terminal reproduces: from the model in use, with the command that prints them.
+    async function showSamples(samplesTitle, samples) {
+      const drawn = await py(owners.model, "samples", [5, 0.5, Number(form.elements.seed.value) || 0])
+      samplesTitle.replaceChildren("Names from this model; in a terminal, ", el("code", { text: drawn.command }),
+        " prints the same:")
+      samples.replaceChildren(...drawn.names.map((n) => el("li", { text: n || "(empty)" })))
+    }
 
     async function run() {
       const generation = ++figure.generation
       const current = () => generation === figure.generation
       const field = (name) => form.elements[name].value
       stopping = false
+      training = true
+      buttons(true)
       start.disabled = true
       stop.disabled = false
       delete node.dataset.trained
       node.dataset.state = "busy"
       const log = el("pre", { class: "mg-log", "data-train-log": "", tabindex: "0" })
-      const samples = el("ol", { class: "mg-names", "aria-label": "samples" })
+      const samples = el("ol", { class: "mg-names", "aria-label": "samples", "data-samples": "" })
       const samplesTitle = el("p", { text: "" })
       const legend = el("p", { class: "mg-curve__legend" })
       const chart = el("div", { class: "mg-curve__box" })
@@ -531,7 +668,8 @@ const figures = (function () {
       const points = []
       try {
         figure.status(warm ? "Setting up…" : "Starting Python in your browser (the first time takes a few seconds)…")
-        const info = await py(figure.owner, "train_start", [field("steps"), field("n_embd"), field("lr"), field("seed")])
+        const theirs = names.value === "" ? null : names.value // empty: the bundled names
+        const info = await py(figure.owner, "train_start", [field("steps"), field("n_embd"), field("lr"), field("seed"), theirs])
         if (!current()) return
         legend.textContent = "Loss at each step (thin line), its mean over the last " + info.window +
           " steps (thick line), and a blind guess, ln " + info.vocab_size + " = " + info.blind.toFixed(2) +
@@ -548,11 +686,11 @@ const figures = (function () {
           chart.replaceChildren(curve(points, info.steps, info.blind, chart.clientWidth || 600))
           figure.status((stopping ? "Stopping… " : "") + "Step " + chunk.step + " of " + info.steps +
             ", loss " + points[points.length - 1].loss.toFixed(4))
-          if (Math.floor(chunk.step / 50) > Math.floor(step / 50) || finished || stopping) {
-            const names = await py(figure.owner, "train_samples", [5, 0.5, info.run])
+          if (Math.floor(chunk.step / 50) > Math.floor(step / 50) && !finished && !stopping) {
+            const drawn = await py(figure.owner, "train_samples", [5, 0.5, info.run])
             if (!current()) return
             samplesTitle.textContent = "Names sampled at step " + chunk.step + " (temperature 0.5):"
-            samples.replaceChildren(...names.map((n) => el("li", { text: n || "(empty)" })))
+            samples.replaceChildren(...drawn.map((n) => el("li", { text: n || "(empty)" })))
           }
           step = chunk.step
         }
@@ -561,34 +699,135 @@ const figures = (function () {
           figure.status("Stopped before the first step: nothing was trained, nothing kept.")
           return
         }
-        const kept = await py(figure.owner, "train_keep", [info.run])
+        const trained = await py(figure.owner, "train_keep", [info.run])
         if (!current()) return
-        node.dataset.trained = String(kept.steps)
+        const saved = await keepModel(figure.owner)
+        if (!current()) return
+        await showSamples(samplesTitle, samples)
+        if (!current()) return
+        node.dataset.trained = String(trained.steps)
         node.dataset.state = "ready"
-        figure.status((stopping ? "Stopped at step " : "Done: ") + kept.steps + " of " + info.steps +
-          " steps trained. The other live figures now read " + kept.model + ".")
-        showModel(kept.model)
-        reference.hidden = false
+        figure.status((stopping ? "Stopped at step " : "Done: ") + trained.steps + " of " + info.steps +
+          " steps trained. The other live figures now read " + trained.model + "." + keptWords(saved))
       } catch (error) {
         if (current() && !error.replaced) figure.fail(error.stopped ? plain("Stopped; nothing was kept.", { stopped: true }) : error)
       } finally {
         if (current()) {
+          training = false
+          buttons(false)
           start.disabled = false
           stop.disabled = true
         }
       }
     }
 
+    function keptWords(saved) {
+      return saved ? " Your browser keeps it, across reloads, until you choose the reference model again."
+        : " Your browser would not keep it, so it lasts until this tab reloads."
+    }
+
+    // One action on the model (load, download, back to the reference): its words in the status
+    // line; a refusal is said there too, and the model in use and what the figure shows stay.
+    async function act(work) {
+      buttons(true)
+      node.dataset.action = "busy"
+      try {
+        figure.status(await work())
+        node.dataset.action = "done"
+      } catch (error) {
+        if (error.replaced) return
+        node.dataset.action = "error"
+        figure.status(error.message, true)
+      } finally {
+        buttons(training)
+      }
+    }
+
+    // Your names: checked as the command line checks a names file, as the reader types or picks one.
+    let checking = 0
+    async function checkNames(text) {
+      if (text === "") {
+        delete namesSaid.dataset.state
+        namesSaid.textContent = "Empty: Train uses the bundled names."
+        return true
+      }
+      const asked = ++checking
+      try {
+        const found = await py(owners.names, "check_names", [text])
+        if (asked !== checking) return false
+        namesSaid.dataset.state = "ok"
+        namesSaid.classList.remove("mg-figure__status--error")
+        namesSaid.textContent = count(found.num_docs) + " names, " + count(found.vocab_size) + " tokens (" +
+          count(found.vocab_size - 1) + " characters and BOS), " + count(found.bytes) + " bytes."
+        return true
+      } catch (error) {
+        if (asked !== checking || error.replaced) return false
+        namesSaid.dataset.state = "error"
+        namesSaid.classList.add("mg-figure__status--error")
+        namesSaid.textContent = error.message
+        return false
+      }
+    }
+
+    let typing = 0
+    names.addEventListener("input", () => {
+      clearTimeout(typing)
+      typing = setTimeout(() => checkNames(names.value), 300)
+    })
+    namesFile.addEventListener("change", async () => {
+      const file = namesFile.files[0]
+      namesFile.value = "" // the same file can be picked again
+      if (!file) return
+      try {
+        const text = await readStart(file, (await trainingLimits()).max_names_bytes + 1)
+        // a file that fails the checks leaves what the box held as it was
+        if (await checkNames(text)) names.value = text
+      } catch (error) {
+        if (!error.replaced) {
+          namesSaid.dataset.state = "error"
+          namesSaid.textContent = error.message
+        }
+      }
+    })
+
     form.addEventListener("submit", (e) => { e.preventDefault(); if (!start.disabled) run() })
     stop.addEventListener("click", () => { stopping = true; figure.status("Stopping after this chunk of steps…") })
-    reference.addEventListener("click", () => {
-      py(figure.owner, "use_reference", []).then((name) => {
-        reference.hidden = true
-        showModel(name)
-        figure.status("The figures read " + name + " again.")
-      }, (error) => figure.fail(error))
+    reference.addEventListener("click", () => act(async () => {
+      const name = await py(owners.model, "use_reference", [])
+      const saved = await keepModel(owners.model)
+      return "The figures read " + name + " again." + (saved ? "" : " Your browser would not forget yours, so a reload may bring it back.")
+    }))
+    downloadModel.addEventListener("click", () => act(async () => {
+      const exported = await py(owners.model, "export_model", [])
+      download(exported.checkpoint, exported.filename, "application/json")
+      return "Saved " + exported.filename + ", a checkpoint as microgpt train --out writes it: microgpt sample --checkpoint " +
+        exported.filename + " reads it."
+    }))
+    downloadNames.addEventListener("click", () => act(async () => {
+      const exported = await py(owners.model, "export_model", [])
+      if (exported.names === null) {
+        throw plain("There is no names file to save: this model was trained on the bundled names, or loaded from a file.")
+      }
+      download(exported.names, exported.names_filename, "text/plain")
+      return "Saved " + exported.names_filename + ", the names this model was trained on: " + exported.resume +
+        " goes on training it."
+    }))
+    load.addEventListener("change", () => {
+      const file = load.files[0]
+      load.value = "" // the same file can be picked again
+      if (!file) return
+      act(async () => {
+        const text = await readStart(file, (await trainingLimits()).max_checkpoint_bytes + 1)
+        const loaded = await py(owners.model, "load_model", [text, file.name])
+        const saved = await keepModel(owners.model)
+        const samplesTitle = el("p"), samples = el("ol", { class: "mg-names", "aria-label": "samples", "data-samples": "" })
+        figure.place(el("div", {}, [samplesTitle, samples]))
+        await showSamples(samplesTitle, samples)
+        return "Loaded " + file.name + ". The live figures now read " + loaded.model + "." + keptWords(saved)
+      })
     })
     figure.activate = () => {}
+    buttons(false)
     figure.status("Choose the settings and press Train: it runs the scalar engine in your browser.")
   }
 
@@ -621,13 +860,11 @@ const figures = (function () {
   function leave() {
     for (const figure of onPage) {
       figure.leave()
-      session().stop(figure.owner)
+      if (window.MicrogptRuntime) for (const owner of figure.owners || [figure.owner]) session().stop(owner)
     }
     onPage = []
   }
 
-  return { init, leave, settings, ticks }
+  window.MicrogptFigures = { init, leave, settings, ticks }
+  init()
 })()
-
-export const { init, leave } = figures
-window.MicrogptFigures = figures // the tests' handle: settings holds the time limits
