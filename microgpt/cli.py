@@ -127,10 +127,10 @@ def check_writable(path):
 def train(args):
     """Train from args, printing the original's lines on stdout; return the
     session, whose checkpoint() is what --out saves."""
-    shape = {k: getattr(args, k) for k in ("n_embd", "n_head", "n_layer",
-                                           "block_size")}
-    run = session.start(args.data, args.steps, args.seed, args.lr, args.resume,
-                        args.engine, **shape)
+    run = session.start(data=args.data, steps=args.steps, seed=args.seed,
+                        lr=args.lr, resume=args.resume, engine=args.engine,
+                        n_embd=args.n_embd, n_head=args.n_head,
+                        n_layer=args.n_layer, block_size=args.block_size)
     if args.out:
         check_writable(args.out)  # before training, not after minutes of it
     print(f"num docs: {len(run.docs)}")

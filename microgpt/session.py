@@ -57,12 +57,14 @@ def fingerprint(docs):
 def start(data=None, steps=1000, seed=None, lr=None, resume=None,
           engine="scalar", **shape):
     """A Session ready for its first step: fresh from the seed, or from the
-    checkpoint file `resume`. shape: n_embd, n_head, n_layer, block_size (None or
-    missing: the default, or the checkpoint's). A setting left None takes the default."""
+    checkpoint file `resume`. shape: any of n_embd, n_head, n_layer, block_size.
+    A setting left None takes the default, or on a resume the checkpoint's."""
+    given = {name: shape.pop(name, None) for name in asdict(GPTConfig())}
+    if shape:  # a misspelt name must not train the default shape in silence
+        raise TypeError(f"start() got unknown settings {sorted(shape)}")
     data_path = data or default_data_path()
     docs = read_documents(data_path)
     data_sha256 = fingerprint(docs)  # of the file's own order, before the shuffle
-    given = {name: shape.get(name) for name in asdict(GPTConfig())}
     if resume:
         ckpt = read_checkpoint(resume)
         config, opt = GPTConfig(**ckpt["config"]), AdamConfig(**ckpt["adam"])

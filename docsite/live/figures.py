@@ -552,7 +552,7 @@ def train_start(steps=200, n_embd=16, lr=0.01, seed=42, names=None):
     if names is not None:
         check_names(names)
     try:
-        run = session.start(_names_file(names), steps, seed, lr, n_embd=n_embd)
+        run = session.start(data=_names_file(names), steps=steps, seed=seed, lr=lr, n_embd=n_embd)
     except SetupError as e:
         raise _worded(e) from None
     _runs_started[0] += 1
