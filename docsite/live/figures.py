@@ -615,7 +615,7 @@ def train_keep(run=None):
     names = _run["names"]
     whose = "your" if names is not None else "the bundled"
     source = f"yours: {_counted(ckpt['step'], 'step')} on {whose} {len(training.docs):,} names"
-    _use(checkpoint_text(ckpt), names, source)
+    _use(checkpoint_text(ckpt), names, source, ckpt)
     return {"model": _model["source"], "steps": ckpt["step"]}
 
 
