@@ -1,6 +1,6 @@
 // Run, edit and reset the Python blocks of a page, in the page.
 //
-// docsite/fences.py marks each runnable block with data-runnable="N" and puts the page's
+// docsite/runnables.py marks each runnable block with data-runnable="N" and puts the page's
 // description (code, chain, expected output) as JSON in #runnable-fences; this makes each an
 // editable block (blocks.js) with Run, and runs it the way the tests do: in a fresh
 // namespace, after the blocks it continues from (as they stand in their editors now), in the

@@ -3,7 +3,7 @@
 // Started by runtime.js, never by a page directly; runtime.js sends one job at a time. Loads
 // Pyodide from the site itself (vendor/pyodide/, copied from npm by docsite/assets.py),
 // unpacks runtime/repository.zip (the package, its data, the reference checkpoint and
-// docsite/live/, made by docsite/fences.py) into /repo and works there, so that
+// docsite/live/, made by docsite/bundle.py) into /repo and works there, so that
 // `import microgpt` and paths such as Path("microgpt", "data.py") mean what they mean in
 // the tests.
 //
