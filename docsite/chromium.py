@@ -105,8 +105,13 @@ class Tab:
 # --- What a page shows ----------------------------------------------------------------------
 # The tests and benchmarks/page_weight.py both wait on RENDERED, then read RENDER_STATE.
 
-# Images marked loading=lazy load only near the viewport; the checks want them all.
-LOAD_LAZY_IMAGES = "document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' })"
+# Before the checks read a page, everything it holds is laid out: images marked loading=lazy
+# load only near the viewport, so they are made eager; and on `beforeprint` Material opens every
+# folded block, so the formulas inside are drawn and the fonts they need are asked for now.
+# (Without it, a font first needed later turns document.fonts back to "loading" between the
+# wait and the reading, on a page with maths in folds such as Act 3.)
+LOAD_LAZY_IMAGES = ("document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager' });"
+                    " window.dispatchEvent(new Event('beforeprint'))")
 
 # The state of the page's rendering work. The diagrams are mermaid's SVG, drawn ahead of time;
 # its node shapes differ per diagram type, and a type not listed here is counted by its labels.
