@@ -2,6 +2,7 @@
 
 import ast
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +25,17 @@ def test_the_package_never_imports_the_site_machinery():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.split(".")[0] == "docsite"], f"{path.relative_to(ROOT)} imports docsite"
+
+
+SYS_PATH_EDIT = re.compile(r"sys\.path\s*(?:\.(?:insert|append|extend)\s*\(|\[[^\]]*\]\s*=|\+=)|addsitedir\(")
+
+
+def test_nothing_edits_sys_path():
+    """The package and docsite import by their names wherever the project is installed (the
+    editable install puts the checkout on the path; the page's Python works in a copy of it)."""
+    tracked = [ROOT / p for p in subprocess.run(
+        ["git", "ls-files", "*.py", "*.js", "*.md"], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout.split()]
+    edits = [f"{p.relative_to(ROOT)}:{n}" for p in tracked if p.exists()
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if SYS_PATH_EDIT.search(line)]
+    assert len(tracked) > 50 and not edits, edits
