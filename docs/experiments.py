@@ -61,13 +61,10 @@ plt.rcParams.update({"figure.dpi": 110, "axes.spines.top": False, "axes.spines.r
 
 
 # %%
-# Placeholder colours, which become CSS variables (Material's text colours, extra.css's plot
-# colours; after the comma, the colour used anywhere else). Transparent, text kept as text.
-COLOURS = {"#010101": ("--md-default-fg-color", "#1f2937"),
-           "#020202": ("--md-default-fg-color--light", "#6b7280"),
-           "#030303": ("--mg-plot-accent", "#4f46e5"),
-           "#040404": ("--mg-plot-second", "#c2410c")}
-INK, MUTED, ACCENT, SECOND = COLOURS
+# The site's palette (docsite/svg.py): each role drawn in a placeholder colour, which becomes
+# the site's CSS variable for it, with the light colour as a fallback. Transparent, text kept as text.
+from docsite.svg import ACCENT, INK, MUTED, SECOND, in_site_colours
+
 SERIES = [(ACCENT, "-"), (SECOND, "--"), (INK, "-."), (MUTED, ":")]  # dashes tell them apart too
 plt.rcParams.update({
     "svg.fonttype": "none", "svg.hashsalt": "experiments", "savefig.transparent": True,
@@ -88,8 +85,7 @@ def show(fig, description):
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prologue inside HTML
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-    for placeholder, (name, fallback) in COLOURS.items():
-        svg = svg.replace(placeholder, f"var({name}, {fallback})")
+    svg = in_site_colours(svg)
     prefix = f"experiment-{figures_shown}-"  # ids of its own, unique on the page
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)

@@ -27,6 +27,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from docsite import regions
+from docsite.svg import colour
 from microgpt.checkpoint import running_mean
 from microgpt.data import Tokenizer
 from microgpt.ladder import RUNGS, gpt, mlp, terms
@@ -40,6 +41,7 @@ WINDOW = 100  # steps in the running mean of the curves and of the "train loss" 
 IDEAS = {"bigram": "count pairs", "mlp": "MLP, gradients by hand", "autograd": "gradients by Value",
          "attention": "positions, attention, rmsnorm, residuals", "gpt": f"{gpt.CONFIG.n_head} heads, layer loop",
          "adam": "Adam (the package)"}
+# One colour per rung, beyond the palette's roles (docsite/svg.py): six curves on one plot
 COLOURS = {"bigram": "#808080", "mlp": "#d97706", "autograd": "#b45309", "attention": "#0d9488",
            "gpt": "#3b82f6", "adam": "#e0448a"}  # at least 3:1 against Material's white and its slate
 DASHED = {"autograd": ' stroke-dasharray="5 4"',  # it lies on mlp's curve: mlp shows between its dashes
@@ -182,7 +184,7 @@ def drawing(results, variant):
     def xy(i, y):
         return left + (w - left - right) * i / (n - 1), top + (h - top - bottom) * (hi - y) / (hi - lo)
 
-    ink = f"fill:var(--md-default-fg-color);font-size:{font}px"
+    ink = f"fill:{colour('ink')};font-size:{font}px"
     title = f"ladder-plot-{variant}"
     parts = [f'<svg class="mg-plot__{variant}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{title}">',
              f'<title id="{title}">Training loss of every rung, mean of the last {WINDOW} steps, '
@@ -191,7 +193,7 @@ def drawing(results, variant):
     while y <= hi + 1e-9:
         _, py = xy(0, y)
         parts.append(f'<line x1="{left}" x2="{w - right}" y1="{py:.1f}" y2="{py:.1f}" '
-                     f'style="stroke:var(--md-default-fg-color--lightest)"/>')
+                     f'style="stroke:{colour("faint")}"/>')
         parts.append(f'<text x="{left - 5}" y="{py + 4:.1f}" text-anchor="end" style="{ink}">{y:.1f}</text>')
         y += tick
     for step in range(0, n + 1, n // 5):

@@ -3,12 +3,12 @@
 Each figure reads the reference checkpoint (docs/checkpoints/names-1000.json, made by the
 package's own command line) and runs the package; the benchmark figure reads the saved results
 of benchmarks/engines.py. Each is drawn twice as SVG, for a wide page and for a phone (larger
-text, fewer columns), in placeholder colours that become the site's CSS variables
-(--mg-plot-*, set per palette in extra.css): the figures follow the light and dark palettes.
+text, fewer columns), in the placeholder colours of docsite/svg.py's roles, which become the
+site's CSS variables: the figures follow the light and dark palettes.
 
 A page places a figure with `<!-- mg:plot NAME ALT -->` (docsite/directives.py), which
 becomes an image of plots/NAME.svg: that file exists (the wide drawing, with its own fallback
-colours, for a reader who opens it alone) and on_page_content replaces the <img> by both drawings
+colours, for a reader who opens it alone) and inline() below replaces the <img> by both drawings
 inline, so that CSS reaches them, plus the figure's numbers in words (computed here, the same
 ones that are drawn) as the SVG's description and in a folded block under it. Nothing is
 committed as an image, and nothing is written to the temp folder.
@@ -30,6 +30,7 @@ matplotlib.use("Agg")  # no screen
 import matplotlib.pyplot as plt
 from mkdocs.structure.files import File
 
+from docsite.svg import ACCENT, FAINT, INK, MUTED, PAPER, SECOND, in_site_colours, standalone
 from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
 from microgpt.data import Tokenizer
 from microgpt.model import GPTConfig, gpt, softmax
@@ -43,12 +44,6 @@ CHECKPOINT = ROOT / "docs" / "checkpoints" / "names-1000.json"
 BENCHMARK = ROOT / "benchmarks" / "results" / "engines.json"
 TEMPERATURES = (0.5, 1.0, 1.5)
 
-# Placeholder colours, drawn by matplotlib, then rewritten to CSS variables (with these
-# fallbacks for the standalone file): ink, muted ink, accent, a second series, the page.
-PALETTE = {"#010101": ("ink", "#1f2937"), "#020202": ("muted", "#6b7280"),
-           "#030303": ("accent", "#4f46e5"), "#040404": ("second", "#c2410c"),
-           "#050505": ("paper", "#ffffff"), "#060606": ("faint", "#d1d5db")}
-INK, MUTED, ACCENT, SECOND, PAPER, FAINT = PALETTE
 # Each drawing: (width in inches, base font size in points). At 72 user units per inch, the
 # wide one is shown at about 1.3x on a 1280px page, the phone one at about 1x on a 390px
 # phone: text of 11 points reads as 11px or more on either.
@@ -346,8 +341,7 @@ def svg_of(fig, prefix):
     plt.close(fig)
     svg = out.getvalue()
     svg = svg[svg.index("<svg"):]  # no XML prolog or doctype inline
-    for placeholder, (name, colour) in PALETTE.items():
-        svg = svg.replace(placeholder, f"var(--mg-plot-{name}, {colour})")
+    svg = in_site_colours(svg)
     font = "font-family: var(--md-text-font-family, sans-serif)"
     svg = re.sub(r"font-family: ?'?DejaVu Sans'?", font, svg)
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', svg)
@@ -367,8 +361,7 @@ def draw_all(files: Files, config: MkDocsConfig) -> Files:
             fig, words = draw(model, width, font)  # the same words for both drawings
             drawn[variant] = svg_of(fig, f"{name}-{variant}")
         DRAWN[name] = (drawn["wide"], drawn["phone"], words)
-        standalone = re.sub(r"var\(--mg-plot-[a-z]+, (#[0-9a-f]{6})\)", r"\1", drawn["wide"])
-        files.append(File.generated(config, f"plots/{name}.svg", content=standalone))
+        files.append(File.generated(config, f"plots/{name}.svg", content=standalone(drawn["wide"])))
     return files
 
 

@@ -28,15 +28,17 @@ MERMAID_JS = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 # Material's text font when theme.font is false: the widths mermaid measures are the page's.
 FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
 
-# placeholder colour -> the CSS that replaces it in the drawing
+# placeholder colour -> the CSS that replaces it in the drawing. Material's own variables, with
+# no fallback: a drawing is only ever seen inline. The placeholders are not the plots' (those
+# are docsite/svg.py's roles), so that a placeholder colour means one thing in the repository.
 PALETTE = {
-    "#010101": "var(--md-default-fg-color)",           # text
-    "#020202": "var(--md-code-bg-color)",              # node fill
-    "#030303": "var(--md-default-fg-color--light)",    # node border, lines and arrows
-    "#040404": "var(--md-default-bg-color)",           # page background, edge labels
-    "#050505": "var(--md-default-fg-color--lightest)",  # subgraph fill
-    "#060606": "var(--md-default-fg-color--lighter)",  # subgraph border
-    "rgba(4, 4, 4, 0.5)": "var(--md-default-bg-color)",  # label backgrounds (mermaid's half-transparent background)
+    "#0a0a0a": "var(--md-default-fg-color)",           # text
+    "#0b0b0b": "var(--md-code-bg-color)",              # node fill
+    "#0c0c0c": "var(--md-default-fg-color--light)",    # node border, lines and arrows
+    "#0d0d0d": "var(--md-default-bg-color)",           # page background, edge labels
+    "#0e0e0e": "var(--md-default-fg-color--lightest)",  # subgraph fill
+    "#0f0f0f": "var(--md-default-fg-color--lighter)",  # subgraph border
+    "rgba(13, 13, 13, 0.5)": "var(--md-default-bg-color)",  # label backgrounds (mermaid's half-transparent background)
 }
 TEXT, NODE, LINE, BACKGROUND, CLUSTER, CLUSTER_BORDER = list(PALETTE)[:6]
 THEME_VARIABLES = {
