@@ -219,3 +219,31 @@ def test_the_notebook_page_says_why_its_cells_do_not_run_in_the_browser():
     assert len(cells) > 10 and "import matplotlib" in cells[0]
     assert libraries_not_in_browser(cells) == ["NumPy", "matplotlib"]
     assert libraries_not_in_browser(cells[1:2]) == []  # a later cell alone imports nothing new
+
+
+def test_a_region_is_cut_as_the_page_shows_it():
+    from docsite.regions import cut
+
+    text = ("def outer():\n    # --8<-- [start:body]\n    x = 1\n    # --8<-- [start:inner]\n"
+            "    if x:\n        y = 2\n    # --8<-- [end:inner]\n    # --8<-- [end:body]\n")
+    assert cut(text, "body") == ["x = 1", "if x:", "    y = 2"]  # inner markers out, dedented
+    assert cut(text, "inner") == ["if x:", "    y = 2"]
+    assert cut(text) == ["def outer():", "    x = 1", "    if x:", "        y = 2"]
+    with pytest.raises(LookupError):
+        cut(text, "missing")
+
+
+def test_each_placeholder_colour_means_one_role():
+    import importlib.util
+
+    from docsite import svg
+
+    spec = importlib.util.spec_from_file_location("render_diagrams", ROOT / "tools" / "render_diagrams.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    placeholders = [p for p, _ in svg.ROLES.values()]
+    assert len(set(placeholders)) == len(placeholders)
+    assert not set(placeholders) & {p.lower() for p in render.PALETTE}
+    drawn = svg.in_site_colours(f'<path fill="{svg.ACCENT}" stroke="{svg.INK}"/>')
+    assert drawn == '<path fill="var(--mg-plot-accent, #4f46e5)" stroke="var(--mg-plot-ink, #1f2937)"/>'
+    assert svg.standalone(drawn) == '<path fill="#4f46e5" stroke="#1f2937"/>'
