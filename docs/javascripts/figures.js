@@ -827,8 +827,7 @@
       })
     })
     figure.activate = () => {}
-    buttons(false)
-    figure.status("Choose the settings and press Train: it runs the scalar engine in your browser.")
+    buttons(false) // the status line keeps the page's own words, limits included, until Train
   }
 
   // --- Each page's figures: drawn at once, started when touched, stopped when left -----------

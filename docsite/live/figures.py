@@ -862,7 +862,7 @@ MARKUP = {
 <label class="mg-field mg-file">Load a model <input type="file" data-action="load-model" accept=".json,application/json"></label>
 <button type="button" class="md-button" data-action="reference" hidden>Use the reference model again</button>
 </div>
-<p class="mg-figure__status" data-status role="status" aria-live="polite">Train the scalar model here, in your browser. Stop keeps what it learnt so far. The other acts' live figures then read your model, and your browser keeps it until you choose the reference model again.</p>
+<p class="mg-figure__status" data-status role="status" aria-live="polite">Train the scalar model here, in your browser, for up to {MAX_STEPS:,} steps. Stop keeps what it learnt so far. The other acts' live figures then read your model, and your browser keeps it until you choose the reference model again.</p>
 <div data-output></div>
 </div>
 """,  # typed: 4 8 16 32 -- the choices of the n_embd menu (16: the default model's)
