@@ -17,6 +17,7 @@ import json
 import math
 import os
 import random
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,9 +34,11 @@ from microgpt.session import Diverged, SetupError, read_documents
 
 # docsite/live/figures.py -> docs/checkpoints/names-1000.json, in a checkout and in the worker
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "checkpoints" / "names-1000.json"
-# The reader's files: one folder per Python process, so that two processes (two test
-# runs) never read each other's model; the page's worker is always the same process id.
-SCRATCH = Path(tempfile.gettempdir()) / f"microgpt-page-{os.getpid()}"
+# The reader's files. In the page (Pyodide: "emscripten") one fixed folder, which the
+# browser's stored copy names, so every worker of every page load reads the same one;
+# in CPython one folder per process, so that two test runs never read each other's model.
+IN_PAGE = sys.platform == "emscripten"
+SCRATCH = Path(tempfile.gettempdir()) / ("microgpt-page" if IN_PAGE else f"microgpt-page-{os.getpid()}")
 KEPT = SCRATCH / "your-model.json"  # see "Your model, kept, downloaded and loaded"
 NAMES_SCRATCH = SCRATCH / "your-names.txt"  # the names of the run being trained
 
