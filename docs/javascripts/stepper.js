@@ -323,7 +323,8 @@ function attach(block, runnable, page) {
     start.textContent = "Stop recording"
     status.textContent = "Recording..."
     if (player) player.element.remove()
-    const before = runnable.chain.map((k) => page[k].code)
+    // the block and those it continues from as their editors hold them, as Run runs them
+    const before = runnable.chain.map((k) => blockText(k) ?? page[k].code)
     const code = "from docsite.live import stepper\nstepper.record(" + pyString(blockText(runnable.index) ?? runnable.code) + ", start=" +
       (runnable.step ? pyString(runnable.step) : "None") + ", budget=" + BUDGET + ", max_depth=" +
       (runnable.step_depth === null || runnable.step_depth === undefined ? "None" : runnable.step_depth) +
