@@ -77,3 +77,10 @@ def test_every_page_expands_and_keeps_its_runnable_fences():
         assert "<!-- mg:" not in expanded, page.name
         assert ([r.code for r in fences.runnable_fences(expanded)]
                 == [r.code for r in fences.runnable_fences(text)]), page.name
+
+
+def test_a_message_counts_lines_as_the_file_has_them_front_matter_included():
+    source = "---\ntyped: []\n---\n# Title\n\n<!-- mg:nope -->\n"
+    markdown = "# Title\n\n<!-- mg:nope -->\n"  # what MkDocs hands the hook: no front matter
+    with pytest.raises(PluginError, match=r"^page\.md:6: unknown directive"):
+        directives.expand(markdown, "page.md", directives.first_line_of(markdown, source))
