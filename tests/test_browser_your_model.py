@@ -173,29 +173,40 @@ def test_a_model_trained_on_your_names_goes_to_the_terminal(tab, tmp_path):
     assert tab.failures() == []
 
 
-def test_a_terminal_checkpoint_of_another_shape_reads_the_same_in_the_page(tab, tmp_path):
-    """Terminal to browser: a `microgpt train --out` file with two layers, two heads and a
-    shorter context gives the figures the package's own probabilities, and the page's
-    samples are what `microgpt sample` prints from it."""
-    checkpoint = tmp_path / "deep.json"
-    microgpt("train", "--steps", 2, "--n-embd", 8, "--n-head", 2, "--n-layer", 2, "--block-size", 8,
-             "--seed", 5, "--out", checkpoint, cwd=tmp_path)
+SHAPES = {  # a checkpoint's name: the shape flags of `microgpt train` that made it
+    "default.json": [],
+    "deep.json": ["--n-embd", 8, "--n-head", 2, "--n-layer", 2, "--block-size", 8],  # none of them the page's
+}
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_terminal_checkpoint_reads_the_same_in_the_page(tab, tmp_path, name):
+    """Terminal to browser: a `microgpt train --out` file, of the default shape and of one the
+    page cannot train (two layers, two heads, a shorter context), gives the figures the
+    package's own probabilities; the page's samples are what `microgpt sample` prints from
+    it, and Download your model gives the file back as it was."""
+    checkpoint = tmp_path / name
+    microgpt("train", "--steps", 2, *SHAPES[name], "--seed", 5, "--out", checkpoint, cwd=tmp_path)
     tab.page.goto(tab.site.url + "act-4-training/")
     fig = train_figure(tab)
     assert load(tab, fig, checkpoint) == "done", status(fig)
-    assert model_name(fig) == "yours: 2 steps, loaded from deep.json"
+    assert model_name(fig) == f"yours: 2 steps, loaded from {name}"
     names = [li.inner_text() for li in fig.locator("[data-samples] li").all()]
     command = fig.locator("[data-output] code").inner_text().split()
     assert command[:3] == ["microgpt", "sample", "--checkpoint"]
     command[3] = checkpoint.name  # the page names the file it would save; this one is the terminal's
     assert printed_samples(microgpt(*command[1:], cwd=tmp_path)) == [n if n != "(empty)" else "" for n in names]
+    (tmp_path / "back").mkdir()
+    assert download(tab, fig, "Download your model", tmp_path / "back").read_bytes() == checkpoint.read_bytes()
 
     click_nav_link(tab.page, tab.site.url + "act-3-mind/")
     tab.page.wait_for_url(tab.site.url + "act-3-mind/")
     letter = tab.page.locator('[data-figure="next-letter"]')
     letter.scroll_into_view_if_needed()
-    assert model_name(letter) == "yours: 2 steps, loaded from deep.json"
-    for prefix in ["em", "", "olivia"]:  # olivia: 7 letters, the most a context of 8 takes after BOS
+    assert model_name(letter) == f"yours: 2 steps, loaded from {name}"
+    block_size = load_checkpoint(checkpoint)["config"]["block_size"]
+    for prefix in ["em", "", "olivia" + "a" * 20]:
+        prefix = prefix[:block_size - 1]  # the longest prefix the context takes after BOS
         letter.locator("input").fill(prefix)
         tab.page.wait_for_function("p => document.querySelector('[data-figure=next-letter]').dataset.prefix === p",
                                    arg=prefix, timeout=PYTHON_MS)
