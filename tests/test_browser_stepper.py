@@ -19,7 +19,7 @@ import re
 
 import pytest
 from docsite.served import ROOT, page_url
-from docsite.chromium import REVEAL, Tab
+from docsite.chromium import REVEAL, Tab, run_block
 
 from docsite import fences
 
@@ -75,6 +75,15 @@ def edit(block, code):
 def test_every_walkthrough_has_its_own_block():
     steps = sorted(runnable.step for _, runnable in WALKTHROUGHS)
     assert {"backward", "gpt", "train_step", "encode"} <= set(steps), steps
+
+
+def test_a_run_and_a_step_share_the_pages_one_worker(desktop):
+    source, runnable = next((s, r) for s, r in WALKTHROUGHS if r.step == "encode")
+    block = open_block(desktop, source, runnable.index)
+    assert run_block(desktop, block, RECORD_MS)[0] == "done"
+    record(block, desktop.page)
+    assert desktop.page.evaluate("window.MicrogptRuntime.workersStarted") == 1
+    assert desktop.failures() == []
 
 
 def test_step_back_over_and_out_move_through_a_recording(desktop):
