@@ -3,13 +3,13 @@
 // into the page as JSON), then in the page's one Python worker (MicrogptRuntime) once the
 // reader touches a figure. Scrolling past a figure starts nothing.
 //
-// Loaded by figures-loader.js on pages that have a figure. Each figure asks Python through
+// Imported by loader.js on pages that have a figure. Each figure asks Python through
 // ask(): the newest request of a figure wins (older answers are dropped), every request has
 // a time limit and a visible Stop, and figures ask at low priority, so that a block's Run
 // goes first. Leaving a page stops its figures' work, training included.
-(function () {
-  "use strict"
-  if (window.MicrogptFigures) return
+import { session as pageSession } from "./runtime.js"
+
+const figures = (function () {
 
   const SVG = "http://www.w3.org/2000/svg"
   // Time limits (ms). A figure's answer takes well under a second once Python runs; the
@@ -22,8 +22,7 @@
   // --- Talking to Python ---------------------------------------------------------------
 
   function session() {
-    if (!window.MicrogptRuntime) throw plain("This page has no in-browser Python runtime.")
-    const s = window.MicrogptRuntime.session()
+    const s = pageSession()
     if (!s.figuresWatched && s.onRestart) {
       s.figuresWatched = true
       // a fresh worker reads the files the page keeps: the reader's model if there is one
@@ -859,11 +858,13 @@
   function leave() {
     for (const figure of onPage) {
       figure.leave()
-      if (window.MicrogptRuntime) for (const owner of figure.owners || [figure.owner]) session().stop(owner)
+      for (const owner of figure.owners || [figure.owner]) session().stop(owner)
     }
     onPage = []
   }
 
-  window.MicrogptFigures = { init, leave, settings, ticks }
-  init()
+  return { init, leave, settings, ticks }
 })()
+
+export const { init, leave } = figures
+window.MicrogptFigures = figures // the tests' handle: settings holds the time limits
