@@ -15,47 +15,9 @@ import time  # time.perf_counter, for the one "fails before training" check
 from pathlib import Path  # Path, for the files of each case
 
 import pytest
-from test_model import parameter_count  # the hand formula, an oracle independent of init_params
 
-from microgpt.model import GPTConfig
-
-CHECKOUT = Path(__file__).resolve().parents[1]
-
-NAMES = ["emma", "liam", "olivia", "noah", "ava", "isabella", "logan", "william", "sophia", "james",
-         "benjamin", "mason", "mia", "elijah", "oliver", "jacob", "lucas", "charlotte", "michael",
-         "alexander", "ethan", "amelia", "daniel", "matthew"]
-VOCAB = sorted(set("".join(NAMES)))
-TINY = ["--n-embd", "8", "--n-head", "2", "--block-size", "8"]  # 8 wide, 1 layer: ~5 ms a step
-TINY_CONFIG = GPTConfig(n_embd=8, n_head=2, block_size=8)
-STEP_LINE = r"step {:4d} / {:4d} \| loss \d+\.\d{{4}}"
-
-
-def microgpt(*args, cwd, env=None):
-    """Run the command line as a user would; stdin is closed and stdout/stderr are pipes."""
-    env = {**os.environ, "PYTHONPATH": str(CHECKOUT), **(env or {})}  # this checkout's package
-    return subprocess.run([sys.executable, "-m", "microgpt", *args], cwd=cwd, env=env, timeout=120,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
-
-
-def step_lines(stdout):
-    return [line for line in stdout.splitlines() if line.startswith("step ")]
-
-
-def leftover_temporaries(folder):
-    return sorted(p.name for p in Path(folder).glob(".checkpoint-*.tmp"))
-
-
-def snapshot(folder):
-    """Every entry under folder, with its bytes and modification time: any write shows up."""
-    state = {}
-    for path in sorted(Path(folder).rglob("*")):
-        stat = path.lstat()
-        try:
-            content = path.read_bytes() if path.is_file() else None
-        except PermissionError:  # the chmod 000 case, when not running as root
-            content = "unreadable"
-        state[str(path.relative_to(folder))] = (content, stat.st_mtime_ns, stat.st_mode)
-    return state
+from helpers import (CHECKOUT, NAMES, STEP_LINE, TINY, TINY_CONFIG, VOCAB, leftover_temporaries, microgpt,
+                     parameter_count, snapshot, step_lines)
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import os  # os.geteuid, os.statvfs, os.environ
 import signal  # signal.SIGINT, a real Ctrl-C
 import subprocess  # subprocess.run, subprocess.Popen: mount, and the real command line
 import sys  # sys.executable
-from pathlib import Path  # Path, for the files of each case
 
 import pytest
-from test_cli import CHECKOUT, NAMES, TINY, leftover_temporaries, microgpt, snapshot, step_lines
+
+from helpers import CHECKOUT, NAMES, TINY, leftover_temporaries, microgpt, snapshot, step_lines
 
 TWO_LAYERS = ["--n-embd", "8", "--n-head", "2", "--n-layer", "2", "--block-size", "8"]  # ~40 ms a step
 

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt, init_params, linear, parameters, rmsnorm, softmax
 
+from helpers import parameter_count  # the hand formula, an oracle independent of init_params
+
 SETTINGS = settings(max_examples=100, deadline=None, database=None)  # no .hypothesis/ in the checkout
 
 
@@ -124,12 +126,6 @@ def expected_shapes(config, vocab_size):
             f"layer{i}.mlp_fc2": (d, 4 * d),
         })
     return shapes
-
-
-def parameter_count(config, vocab_size):
-    """Two vocab x d tables, one position table, and per layer four d x d matrices plus a 4d x d MLP pair."""
-    d = config.n_embd
-    return 2 * vocab_size * d + config.block_size * d + config.n_layer * (4 * d * d + 2 * 4 * d * d)
 
 
 @pytest.mark.parametrize(
