@@ -116,7 +116,7 @@ class PageFence(_Runner):
             try:
                 with redirect_stdout(io.StringIO()):
                     run_code(earlier, path, namespace)
-            except BaseException as error:  # noqa: BLE001 (reported by that fence's own test)
+            except BaseException as error:  # reported by that fence's own test
                 reason = (f"continues from the fence at {path.name}:{earlier.line}, which raised "
                           f"{type(error).__name__}: see that fence's own test")
                 raise pytest.skip.Exception(reason, _use_item_location=True) from None  # the page's line

@@ -49,7 +49,6 @@ docsite/fences.py, and `--8<--` snippet lines are pymdownx.snippets' own.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Callable

@@ -26,19 +26,19 @@ CHECK_TIMEOUT_MS = 180_000  # the first Check starts Pyodide; a busy 2-core mach
 CHECKED = "el => el.dataset.checkState === 'pass' || el.dataset.checkState === 'fail'"
 
 
-def new_tab(browser, site, view):  # noqa: F811
+def new_tab(browser, site, view):
     return Tab(browser, site, view)
 
 
 @pytest.fixture
-def desktop(browser, site):  # noqa: F811
+def desktop(browser, site):
     tab = new_tab(browser, site, "desktop")
     yield tab
     tab.context.close()
 
 
 @pytest.fixture
-def phone(browser, site):  # noqa: F811
+def phone(browser, site):
     tab = new_tab(browser, site, "phone")
     yield tab
     tab.context.close()

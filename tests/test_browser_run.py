@@ -33,7 +33,7 @@ def page_id(page):
 
 
 @pytest.fixture
-def desktop(browser, site):  # noqa: F811
+def desktop(browser, site):
     tab = Tab(browser, site, "desktop")
     yield tab
     tab.context.close()
@@ -136,7 +136,7 @@ def test_blocks_run_after_instant_navigation_away_and_back(desktop):
     assert not desktop.failures()
 
 
-def test_the_controls_fit_a_phone(browser, site):  # noqa: F811
+def test_the_controls_fit_a_phone(browser, site):
     tab = Tab(browser, site, "phone")
     try:
         block = first_block(tab)

@@ -35,7 +35,7 @@ COUNT_WORKERS = """(() => {
 
 
 @pytest.fixture
-def desktop(browser, site):  # noqa: F811
+def desktop(browser, site):
     tab = Tab(browser, site, "desktop")
     tab.context.add_init_script(COUNT_WORKERS)
     yield tab
@@ -326,7 +326,7 @@ CONTRAST = """el => {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_statuses_meet_wcag_aa_contrast(browser, site, scheme):  # noqa: F811
+def test_statuses_meet_wcag_aa_contrast(browser, site, scheme):
     tab = Tab(browser, site, "desktop" if scheme == "light" else "dark")
     try:
         block = first_block(tab)

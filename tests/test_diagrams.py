@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
+
+from docsite import diagrams
 
 ROOT = Path(__file__).resolve().parents[1]
-from docsite import diagrams
-from mkdocs.exceptions import PluginError  # noqa: E402
 
 
 @pytest.fixture(scope="module")

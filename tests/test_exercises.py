@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from docsite import directives, fences, quizzes
 from docsite.live import exercises
-from docsite import directives, fences
-from docsite import quizzes
+from microgpt.data import Tokenizer, default_data_path, load_docs
+from microgpt.engine import Value
+from microgpt.model import GPTConfig, init_params, parameters
 
-from microgpt.data import Tokenizer, default_data_path, load_docs  # noqa: E402
-from microgpt.engine import Value  # noqa: E402
-from microgpt.model import GPTConfig, init_params, parameters  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = {"act1": "act-1-world.md", "act2": "act-2-engine.md", "act3": "act-3-mind.md",
          "act4": "act-4-training.md", "act5": "act-5-voice.md"}

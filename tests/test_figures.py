@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from docsite.live import figures  # what the page's worker imports
-from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of  # noqa: E402
-from microgpt.data import Tokenizer, default_data_path, load_docs  # noqa: E402
-from microgpt.engine import Value  # noqa: E402
-from microgpt.model import GPTConfig, gpt, softmax  # noqa: E402
-from microgpt.sample import sample  # noqa: E402
+from microgpt.checkpoint import load_checkpoint, running_mean, state_dict_of
+from microgpt.data import Tokenizer, default_data_path, load_docs
+from microgpt.engine import Value
+from microgpt.model import GPTConfig, gpt, softmax
+from microgpt.sample import sample
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)

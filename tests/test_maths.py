@@ -9,9 +9,9 @@ KaTeX cannot parse. (That the maths shows in a page is tests/test_browser.py's.)
 from types import SimpleNamespace
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from docsite import maths
-from mkdocs.exceptions import PluginError  # noqa: E402
 
 HEAD = "<html><head><title>t</title></head><body>"
 

@@ -152,7 +152,9 @@ def test_init_params_depends_only_on_the_random_stream():
     a = init_params(GPTConfig(), 27, random.Random(5))
     b = init_params(GPTConfig(), 27, random.Random(5))
     c = init_params(GPTConfig(), 27, random.Random(6))
-    data = lambda sd: [p.data for p in parameters(sd)]  # noqa: E731
+    def data(state_dict):
+        return [p.data for p in parameters(state_dict)]
+
     assert data(a) == data(b)
     assert data(a) != data(c)
 
