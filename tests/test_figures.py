@@ -127,6 +127,27 @@ def test_temperature_samples_are_the_package_samples():
     assert [s["real"] for s in result["samples"]] == [n in names for n in expected]
 
 
+def test_temperature_counts_real_names_against_the_data_the_model_in_use_was_trained_on():
+    cities = "paris\nrome\nlima\noslo\nbern\n"
+    figures.train_start(steps=2, n_embd=4, seed=1, names=cities)
+    figures.train_chunk(2)
+    figures.train_keep()
+    result = figures.temperature(0.5, num=20, seed=3)
+    assert [s["real"] for s in result["samples"]] == [s["name"] in cities.split() for s in result["samples"]]
+    assert result["real"] == sum(s["name"] in cities.split() for s in result["samples"])
+    # Loaded from a file, the same model brings only its data's fingerprint: nothing is claimed.
+    checkpoint = figures.export_model()["checkpoint"]
+    figures.use_reference()
+    figures.load_model(checkpoint, "cities.json")
+    unknown = figures.temperature(0.5, num=20, seed=3)
+    assert unknown["real"] is None and {s["real"] for s in unknown["samples"]} == {None}
+    # A loaded checkpoint of the bundled names is recognised by that fingerprint.
+    figures.use_reference()
+    reference = figures.temperature(0.7, num=20, seed=3)["real"]
+    figures.load_model((ROOT / "docs" / "checkpoints" / "names-1000.json").read_text(), "names-1000.json")
+    assert figures.temperature(0.7, num=20, seed=3)["real"] == reference > 0
+
+
 def test_backward_worked_example():
     result = figures.backward_steps("a * b + a", {"a": 2, "b": 3})
     by_label = {n["label"]: n for n in result["nodes"]}

@@ -343,11 +343,17 @@ const figures = (function () {
     const shown = figure.node.querySelector("output")
     const update = live(figure, "temperature", () => [Number(slider.value)], (r) => {
       const t = r.temperature
-      const names = el("ol", { class: "mg-names" }, r.samples.map((s) => el("li", { "data-real": String(s.real) }, [
+      // r.real is null for a model loaded from a file: its checkpoint keeps only a fingerprint
+      // of the names it was trained on, so which samples are real cannot be told
+      const known = r.real !== null
+      const names = el("ol", { class: "mg-names" }, r.samples.map((s) => el("li", known ? { "data-real": String(s.real) } : {}, [
         s.name || "(empty)", s.real ? el("span", { class: "mg-real", text: " in the training set" }) : "",
       ])))
-      const summary = el("p", { "data-real-count": String(r.real), text:
-        r.real + " of " + r.samples.length + " names are in the training set (seed " + r.seed + ")." })
+      const summary = known
+        ? el("p", { "data-real-count": String(r.real), text:
+          r.real + " of " + r.samples.length + " names are in the training set (seed " + r.seed + ")." })
+        : el("p", { text: "Seed " + r.seed + ". Which of these names are real cannot be told here: the " +
+          "loaded checkpoint keeps only a fingerprint of the names it was trained on." })
       figure.place(el("div", { class: "mg-columns" }, [
         probabilityTable(r.first, "The first letter at temperature " + t),
         el("div", {}, [summary, names]),

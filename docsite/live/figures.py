@@ -30,7 +30,7 @@ from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.engine import Value
 from microgpt.model import GPTConfig, gpt, softmax
 from microgpt.sample import sample
-from microgpt.session import Diverged, SetupError, read_documents
+from microgpt.session import Diverged, SetupError, fingerprint, read_documents
 
 # docsite/live/figures.py -> docs/checkpoints/names-1000.json, in a checkout and in the worker
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "checkpoints" / "names-1000.json"
@@ -52,7 +52,8 @@ REFERENCE_NAME = "the reference model"
 
 def _model_of(ckpt, source):
     return {"state_dict": state_dict_of(ckpt["weights"]), "config": GPTConfig(**ckpt["config"]),
-            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": source}
+            "tokenizer": Tokenizer(tuple(ckpt["vocab"])), "source": source,
+            "data_sha256": ckpt["data_sha256"]}
 
 
 def reference_model():
@@ -184,14 +185,27 @@ def attention(name):
 
 # --- Temperature -------------------------------------------------------------------
 
-_training_names = set()
+_bundled = {}
 MAX_NAMES = 200
 
 
-def training_names():
-    if not _training_names:
-        _training_names.update(load_docs(default_data_path()))
-    return _training_names
+def bundled_names():
+    """The bundled names, as a set, and the fingerprint of the file (data_sha256) that a
+    checkpoint trained on them keeps."""
+    if not _bundled:
+        docs = load_docs(default_data_path())
+        _bundled.update(names=set(docs), sha256=fingerprint(docs))
+    return _bundled
+
+
+def training_names(m):
+    """The names the model m was trained on, or None when the page cannot know them: a
+    checkpoint keeps only the fingerprint of its data, and a loaded one may have been
+    trained on any file."""
+    if m.get("names") is not None:
+        return set(read_documents(_names_file(m["names"])))
+    bundled = bundled_names()
+    return bundled["names"] if m["data_sha256"] == bundled["sha256"] else None
 
 
 def temperature(temperature, num=20, seed=42):
@@ -203,7 +217,10 @@ def temperature(temperature, num=20, seed=42):
     m = model()
     rng = random.Random(seed)
     names = [sample(m["state_dict"], m["config"], m["tokenizer"], rng, temperature) for _ in range(num)]
-    known = training_names()
+    known = training_names(m)
+    if known is None:  # the figure then says it cannot tell which names are real
+        return {"temperature": temperature, "seed": seed, "first": first["tokens"], "model": m["source"],
+                "samples": [{"name": n, "real": None} for n in names], "real": None}
     return {"temperature": temperature, "seed": seed, "first": first["tokens"], "model": m["source"],
             "samples": [{"name": n, "real": n in known} for n in names],
             "real": sum(n in known for n in names)}
