@@ -7,6 +7,7 @@
 // ask(): the newest request of a figure wins (older answers are dropped), every request has
 // a time limit and a visible Stop, and figures ask at low priority, so that a block's Run
 // goes first. Leaving a page stops its figures' work, training included.
+import { el } from "./dom.js"
 import { session as pageSession } from "./runtime.js"
 
 const figures = (function () {
@@ -222,16 +223,6 @@ const figures = (function () {
   }
 
   // --- Small DOM helpers ------------------------------------------------------------------
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag)
-    for (const key in attrs || {}) {
-      if (key === "text") node.textContent = attrs[key]
-      else node.setAttribute(key, attrs[key])
-    }
-    for (const child of children || []) node.append(child)
-    return node
-  }
 
   function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG, tag)
