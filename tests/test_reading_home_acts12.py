@@ -11,6 +11,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from docsite import regions
+from docsite.page_text import split_front_matter
 from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer, default_data_path, load_docs
 from microgpt.engine import Value
@@ -25,16 +27,14 @@ NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "
 
 def page(name):
     """The page's text without its front matter, line breaks as spaces."""
-    text = (DOCS / name).read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        text = text.split("\n---\n", 1)[1]
-    return " ".join(text.split())
+    lines = (DOCS / name).read_text(encoding="utf-8").split("\n")
+    _, front_matter = split_front_matter("\n".join(lines))
+    return " ".join(" ".join(lines[front_matter:]).split())
 
 
 def region(path, name):
-    """The lines of a `--8<-- [start:name]` region of a source file."""
-    text = (ROOT / path).read_text(encoding="utf-8")
-    return text.split(f"# --8<-- [start:{name}]")[1].split(f"# --8<-- [end:{name}]")[0]
+    """A `--8<-- [start:name]` region of a source file, as the page shows it."""
+    return regions.region(ROOT / path, name)
 
 
 # --- Act 2 -----------------------------------------------------------------------------------
