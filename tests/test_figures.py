@@ -141,6 +141,7 @@ def test_temperature_counts_real_names_against_the_data_the_model_in_use_was_tra
     figures.load_model(checkpoint, "cities.json")
     unknown = figures.temperature(0.5, num=20, seed=3)
     assert unknown["real"] is None and {s["real"] for s in unknown["samples"]} == {None}
+    assert "--data THE-NAMES-IT-WAS-TRAINED-ON.txt" in figures.export_model()["resume"]  # not the bundled names
     # A loaded checkpoint of the bundled names is recognised by that fingerprint.
     figures.use_reference()
     reference = figures.temperature(0.7, num=20, seed=3)["real"]

@@ -691,7 +691,12 @@ def export_model():
     step = json.loads(text)["step"]
     filename = f"microgpt-{step}-steps.json"
     names_filename = "your-names.txt"
-    data = "" if names is None else f" --data {names_filename}"
+    if names is not None:
+        data = f" --data {names_filename}"
+    elif m["data_sha256"] == bundled_names()["sha256"]:
+        data = ""  # the bundled names, which the command line reads without --data
+    else:  # loaded from a file: the checkpoint holds only its data's fingerprint, not its names
+        data = " --data THE-NAMES-IT-WAS-TRAINED-ON.txt"
     return {"checkpoint": text, "names": names, "filename": filename, "names_filename": names_filename,
             "resume": f"microgpt train --resume {filename}{data} --steps {step + 100}"}
 
