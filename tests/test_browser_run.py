@@ -1,6 +1,6 @@
 """Run it here: every runnable block of every page, run in the reader's browser.
 
-The built site (see site_fixtures.py) is opened in headless Chromium with every
+The built site (see docsite/served.py) is opened in headless Chromium with every
 request that leaves 127.0.0.1 blocked and recorded (as in test_browser.py). On
 each page, Run is pressed on every block marked data-runnable, in page order; what
 the browser printed must equal the page's output block, and a block without one
