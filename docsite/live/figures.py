@@ -203,7 +203,9 @@ def training_names(m):
     checkpoint keeps only the fingerprint of its data, and a loaded one may have been
     trained on any file."""
     if m.get("names") is not None:
-        return set(read_documents(_names_file(m["names"])))
+        if "known_names" not in m:  # read once per model, not at every move of the slider
+            m["known_names"] = set(read_documents(_names_file(m["names"])))
+        return m["known_names"]
     bundled = bundled_names()
     return bundled["names"] if m["data_sha256"] == bundled["sha256"] else None
 
@@ -570,9 +572,10 @@ def train_start(steps=200, n_embd=16, lr=0.01, seed=42, names=None):
     --data the reader's names (text, one per line) unless names is None."""
     steps, n_embd, lr, seed = read_settings(steps, n_embd, lr, seed)
     if names is not None:
-        check_names(names)
+        check_names(names)  # leaves them in NAMES_SCRATCH, the data file the run reads
     try:
-        run = session.start(data=_names_file(names), steps=steps, seed=seed, lr=lr, n_embd=n_embd)
+        run = session.start(data=None if names is None else NAMES_SCRATCH, steps=steps, seed=seed,
+                            lr=lr, n_embd=n_embd)
     except SetupError as e:
         raise _worded(e) from None
     _runs_started[0] += 1
