@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
 ]
 
 TIMEOUT_MS = 20_000  # the longest wait for any one thing a page draws, on a busy 2-core machine
+PYTHON_MS = 180_000  # a fresh tab's cold start of Pyodide plus a short run, on a busy 2-core machine
 RUN_TIMEOUT_MS = 600_000  # the longest block trains the model for a while; a busy 2-core machine is slow
 
 VIEWS = {
@@ -221,6 +222,7 @@ REVEAL = """el => {
 
 STARTED = "el => !!el.dataset.runState"
 FINISHED = "el => el.dataset.runState === 'done' || el.dataset.runState === 'error'"
+CHECKED = "el => el.dataset.checkState === 'pass' || el.dataset.checkState === 'fail'"  # a [data-check-result]
 FIRST_PAGE = "act-1-world/"
 
 
@@ -246,6 +248,23 @@ def run_block(tab: Tab, block, timeout: int = RUN_TIMEOUT_MS) -> tuple[str, str]
                 f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
                 f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
+
+
+def press_check(tab: Tab, exercise, timeout: int = PYTHON_MS) -> tuple[str, str]:
+    """Press Check on `exercise` (a [data-exercise] locator) and wait for its verdict: the
+    result's state ('pass' or 'fail') and its text."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    result = exercise.locator("[data-check-result]")
+    exercise.get_by_role("button", name="Check", exact=True).click()
+    try:
+        tab.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"exercise {exercise.get_attribute('data-exercise')} gave no verdict in {timeout / 1000:.0f} s after Check: "
+            f"state {result.get_attribute('data-check-state')!r}, text {result.inner_text()[-800:]!r}\n"
+            f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
+    return result.get_attribute("data-check-state"), result.inner_text()
 
 
 def description_on(tab: Tab) -> list[dict]:

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from docsite.chromium import Tab
+from docsite.chromium import CHECKED, PYTHON_MS, Tab, press_check
 
 from docsite.live import exercises
 from docsite import quizzes
@@ -22,8 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
 PAGES = {"act1": "act-1-world/", "act2": "act-2-engine/", "act3": "act-3-mind/",
          "act4": "act-4-training/", "act5": "act-5-voice/"}
-CHECK_TIMEOUT_MS = 180_000  # the first Check starts Pyodide; a busy 2-core machine is slow
-CHECKED = "el => el.dataset.checkState === 'pass' || el.dataset.checkState === 'fail'"
 
 
 def new_tab(browser, site, view):
@@ -46,13 +44,6 @@ def phone(browser, site):
 
 def assert_clean(tab):
     assert not tab.failures(), "\n".join(tab.failures())
-
-
-def press_check(tab, exercise):
-    result = exercise.locator("[data-check-result]")
-    exercise.get_by_role("button", name="Check", exact=True).click()
-    tab.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=CHECK_TIMEOUT_MS)
-    return result.get_attribute("data-check-state"), result.inner_text()
 
 
 @pytest.mark.parametrize("act", sorted(PAGES))
@@ -91,7 +82,7 @@ def test_editing_reset_and_ctrl_enter(desktop):
     editor.focus()
     result = exercise.locator("[data-check-result]")
     desktop.page.keyboard.press("Control+Enter")
-    desktop.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=CHECK_TIMEOUT_MS)
+    desktop.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=PYTHON_MS)
     assert result.get_attribute("data-check-state") == "pass", result.inner_text()
     assert "What your code printed:" in result.inner_text()
     exercise.get_by_role("button", name="Reset", exact=True).click()

@@ -17,14 +17,13 @@ from html.parser import HTMLParser
 
 import pytest
 from docsite.served import ROOT
-from docsite.chromium import VIEWS, Tab, click_nav_link
+from docsite.chromium import PYTHON_MS, VIEWS, Tab, click_nav_link
 from test_figures import figures, package_probs
 
 from microgpt.engine import Value
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-PYTHON_MS = 120_000  # the first figure starts Pyodide: a few seconds alone, far more on a busy machine
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from dataclasses import asdict
 
 import pytest
 from docsite.served import ROOT, nav_pages
-from docsite.chromium import FINISHED, FIRST_PAGE, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
+from docsite.chromium import FINISHED, FIRST_PAGE, PYTHON_MS, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
 
 from docsite import fences
 from docsite.outputs import same_output
@@ -78,7 +78,7 @@ def test_edit_run_and_reset(desktop):
     block = first_block(desktop)
     original = block.locator("pre > code").first.evaluate("c => c.textContent")
     type_code(desktop, block, 'print(sum(range(10)), "from the edited block")')
-    state, printed = run_block(desktop, block, TIMEOUT_MS * 3)
+    state, printed = run_block(desktop, block, PYTHON_MS)
     assert (state, printed) == ("done", "45 from the edited block\n")
     block.get_by_role("button", name="Reset").click()
     assert block.locator("pre > code").first.evaluate("c => c.textContent") == original
@@ -89,14 +89,14 @@ def test_ctrl_enter_runs_the_block(desktop):
     block = first_block(desktop)
     type_code(desktop, block, "print('run by keyboard')")
     desktop.page.keyboard.press("Control+Enter")
-    desktop.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=TIMEOUT_MS * 3)
+    desktop.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=PYTHON_MS)
     assert block.locator("[data-run-output]").text_content() == "run by keyboard\n"
 
 
 def test_an_exception_shows_as_a_python_traceback(desktop):
     block = first_block(desktop)
     type_code(desktop, block, "def divide(a, b):\n    return a / b\n\ndivide(1, 0)")
-    state, printed = run_block(desktop, block, TIMEOUT_MS * 3)
+    state, printed = run_block(desktop, block, PYTHON_MS)
     assert state == "error"
     assert printed.startswith("Traceback (most recent call last):")
     assert "in divide" in printed and printed.rstrip().endswith("ZeroDivisionError: division by zero")
@@ -108,7 +108,7 @@ def test_stop_ends_a_long_run_and_the_next_run_starts_fresh(desktop):
     type_code(desktop, block, "step = 0\nwhile True:\n    step += 1\n    if step % 200_000 == 0:\n        print(step)")
     block.get_by_role("button", name="Run", exact=True).click()
     desktop.page.wait_for_function("el => el.textContent.includes('200000')",
-                                   arg=block.locator("[data-run-output]").element_handle(), timeout=TIMEOUT_MS * 3)
+                                   arg=block.locator("[data-run-output]").element_handle(), timeout=PYTHON_MS)
     # the page stays responsive while Python runs: the worker holds the loop, not the page
     assert desktop.page.evaluate("() => 1 + 1") == 2
     block.get_by_role("button", name="Stop").click()
@@ -116,23 +116,23 @@ def test_stop_ends_a_long_run_and_the_next_run_starts_fresh(desktop):
     assert block.get_attribute("data-run-state") == "error"
     assert "Stopped" in block.locator(".run-status").text_content()
     type_code(desktop, block, "print('step' in globals())")
-    assert run_block(desktop, block, TIMEOUT_MS * 3) == ("done", "False\n")
+    assert run_block(desktop, block, PYTHON_MS) == ("done", "False\n")
 
 
 def test_blocks_run_after_instant_navigation_away_and_back(desktop):
     block = first_block(desktop)
-    assert run_block(desktop, block, TIMEOUT_MS * 3)[0] == "done"
+    assert run_block(desktop, block, PYTHON_MS)[0] == "done"
     page = desktop.page
     page.locator("a.md-footer__link--next").first.click()  # Material's instant navigation
     page.wait_for_url(re.compile(r"/act-2-engine/(#.*)?$"))  # navigation.tracking adds the section
     assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1, "a full page load"
     other = page.locator("[data-runnable]").first
-    assert run_block(desktop, other, TIMEOUT_MS * 3)[0] == "done"
+    assert run_block(desktop, other, PYTHON_MS)[0] == "done"
     page.go_back()
     page.wait_for_url(re.compile(rf"/{FIRST_PAGE}(#.*)?$"))
     again = page.locator("[data-runnable]").first
     again.get_by_role("button", name="Run", exact=True).wait_for()
-    assert run_block(desktop, again, TIMEOUT_MS * 3)[0] == "done"
+    assert run_block(desktop, again, PYTHON_MS)[0] == "done"
     assert not desktop.failures()
 
 
@@ -140,7 +140,7 @@ def test_the_controls_fit_a_phone(browser, site):
     tab = Tab(browser, site, "phone")
     try:
         block = first_block(tab)
-        state, _ = run_block(tab, block, TIMEOUT_MS * 3)
+        state, _ = run_block(tab, block, PYTHON_MS)
         assert state == "done"
         width = tab.page.evaluate("() => document.documentElement.clientWidth")
         for control in ("Run", "Reset"):

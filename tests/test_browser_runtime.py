@@ -11,12 +11,10 @@ terms; statuses are readable in both palettes; the editor behaves as an editor.
 import re
 
 import pytest
-from docsite.chromium import FINISHED, TIMEOUT_MS, Tab, description_on, first_block, run_block, type_code
+from docsite.chromium import FINISHED, PYTHON_MS, TIMEOUT_MS, Tab, description_on, first_block, press_check, run_block, type_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-PYTHON_MS = 180_000  # a cold start of Pyodide on a busy 2-core machine
-CHECKED = "el => el.dataset.checkState === 'pass' || el.dataset.checkState === 'fail'"
 
 # Counts the Python workers the page starts and the messages they send it (Material's search
 # has a worker of its own, not counted).
@@ -168,10 +166,7 @@ def test_reset_clears_the_result_and_ctrl_z_undoes_it(desktop):
 def check(tab, exercise, code):
     editor = exercise.get_by_role("textbox")
     editor.evaluate("(e, text) => { e.textContent = text }", code)
-    result = exercise.locator("[data-check-result]")
-    exercise.get_by_role("button", name="Check", exact=True).click()
-    tab.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=PYTHON_MS)
-    return result.get_attribute("data-check-state"), result.inner_text()
+    return press_check(tab, exercise)
 
 
 FAKES = [
@@ -406,9 +401,7 @@ def test_run_a_figure_and_a_check_on_act_3_start_one_worker(desktop):
     figure.locator("tr[data-token]").first.wait_for()
     exercise = page.locator("[data-exercise]").first
     exercise.scroll_into_view_if_needed()
-    result = exercise.locator("[data-check-result]")
-    exercise.get_by_role("button", name="Check", exact=True).click()
-    page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=PYTHON_MS)
+    press_check(desktop, exercise)
     assert page.evaluate("window.__workers") == 1
     assert page.evaluate("window.MicrogptRuntime.workersStarted") == 1
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from docsite.chromium import Tab, click_nav_link
+from docsite.chromium import PYTHON_MS, Tab, click_nav_link
 
 from microgpt.checkpoint import load_checkpoint, state_dict_of
 from microgpt.data import Tokenizer, default_data_path, load_docs
@@ -26,7 +26,6 @@ from microgpt.model import GPTConfig, gpt, softmax
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
 
-PYTHON_MS = 120_000  # the first request starts Pyodide: seconds alone, far more on a busy machine
 MICROGPT = Path(sys.executable).with_name("microgpt")  # the venv's command, as a reader runs it
 CITIES = "paris\nlondon\nberlin\nmadrid\nrome\nvienna\noslo\nlisbon\nDublin\nSão Paulo\n"
 
