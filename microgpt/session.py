@@ -44,7 +44,7 @@ def read_documents(path):
         raise SetupError(f"data file is not UTF-8 text: {path}") from None
     docs = load_docs(path)
     if not docs:
-        raise SetupError(f"data file has no non-empty line: {path}")
+        raise SetupError(f"data file has only blank lines: {path}")
     return docs
 
 

@@ -286,7 +286,7 @@ def bad_checkpoints(good):
 
 
 HOSTILE_NAMES = [  # how the box gets it, the names, what the sentence must say
-    ("\n  \n\t\n", "no non-empty line"),
+    ("\n  \n\t\n", "only blank lines"),
     ("emma\0olivia\n", "NUL"),
     ("".join(chr(0x4E00 + i) + "\n" for i in range(201)), "different characters"),
     ("a\n" * 500_001, "bytes"),

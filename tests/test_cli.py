@@ -162,7 +162,7 @@ BAD_INPUTS = {
     "data file binary": (["train", "--data", "binary.txt", "--out", "ck.json"], ["NUL", "binary.txt"]),
     "data file not UTF-8": (["train", "--data", "latin1.txt", "--out", "ck.json"], ["UTF-8", "latin1.txt"]),
     "data file whitespace only": (["train", "--data", "blank.txt", "--out", "ck.json"],
-                                  ["no non-empty line", "blank.txt"]),
+                                  ["only blank lines", "blank.txt"]),
     "n_embd not divisible by n_head": (["train", "--data", "names.txt", "--n-embd", "10", "--n-head", "4",
                                         "--out", "ck.json"], ["--n-embd 10", "--n-head 4", "divisible"]),
     "unknown command": (["frobnicate"], ["invalid choice", "frobnicate"]),

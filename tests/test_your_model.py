@@ -196,7 +196,7 @@ def test_bad_uploads_get_one_sentence_and_the_model_stays(tmp_path):
 
 HOSTILE_NAMES = [  # the names, and the words of the sentence
     ("", "data file is empty"),
-    ("\n  \n\t\n", "no non-empty line"),
+    ("\n  \n\t\n", "only blank lines"),
     ("emma\0olivia\n", "NUL bytes"),
     ("ok\n\ud800\n", "not UTF-8"),  # a lone surrogate, which a JavaScript string can hold
 ]
