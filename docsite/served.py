@@ -159,6 +159,11 @@ class QuietServer(http.server.ThreadingHTTPServer):
     """Says nothing when the browser hangs up mid-file (a page navigated away, a worker
     terminated by Stop): that is the browser's right, not an error of the site."""
 
+    # socketserver's listen backlog is 5 connections. Chromium opens many at once (the server
+    # speaks HTTP/1.0: one connection per file), and on a busy machine the accepting thread
+    # can fall behind: the kernel then drops the surplus and the browser retries seconds later.
+    request_queue_size = 128
+
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             super().handle_error(request, client_address)
