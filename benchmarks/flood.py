@@ -54,11 +54,11 @@ def measure(site_url, seconds):
         page.goto(site_url + PAGE)
         block = page.locator("[data-runnable]").first
         editor = block.get_by_role("textbox")
-        block.get_by_role("button", name="Run", exact=True).click()  # start Python first
+        block.get_by_role("button", name="Run", exact=True).press("Enter")  # start Python first
         page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=300_000)
         editor.evaluate("(e, code) => { e.textContent = code }", FLOOD)
         page.evaluate(PROBE)
-        block.get_by_role("button", name="Run", exact=True).click()
+        block.get_by_role("button", name="Run", exact=True).press("Enter")
         output = block.locator("[data-run-output]")
         page.wait_for_function("o => o.textContent.length > 0", arg=output.element_handle(), timeout=60_000)
         messages_before = page.evaluate("window.__messages")
@@ -74,7 +74,7 @@ def measure(site_url, seconds):
         kept = output.evaluate("o => [o.textContent.length, o.childNodes.length]")
         cut_line = output.locator(".run-cut").text_content()
         stop_pressed = time.perf_counter()
-        block.get_by_role("button", name="Stop").click()
+        block.get_by_role("button", name="Stop").press("Enter")
         page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=60_000)
         stopped = time.perf_counter() - stop_pressed
         gap_ms = page.evaluate("window.__gap")

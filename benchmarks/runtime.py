@@ -64,7 +64,7 @@ def native_step_seconds(steps):
 def press_run_until_first_line(page, block):
     output = block.locator("[data-run-output]")
     start = time.perf_counter()
-    block.get_by_role("button", name="Run", exact=True).click()
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
     page.wait_for_function("el => el.textContent.length > 0", arg=output.element_handle(), timeout=120_000)
     first_line = time.perf_counter() - start
     page.wait_for_function("el => el.dataset.runState === 'done'", arg=block.element_handle(), timeout=120_000)

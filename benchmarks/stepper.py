@@ -94,7 +94,7 @@ def measure(site_url, steps):
             block = page.locator(f'[data-runnable="{runnable.index}"]')
             block.evaluate(OPEN_FOLDS)
             block.scroll_into_view_if_needed()
-            block.get_by_role("button", name="Step", exact=True).click()
+            block.get_by_role("button", name="Step", exact=True).press("Enter")
             page.locator("[data-stepper]").wait_for(timeout=300_000)
             times = page.evaluate(PLAY, min(steps, in_page["steps"] - 1))
             found[name] = {"page": source, "steps_recorded": in_page["steps"], "json_bytes": in_page["bytes"],

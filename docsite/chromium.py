@@ -9,8 +9,11 @@ tools/render_diagrams.py.
   that went wrong in it.
 - `RENDERED`, `RENDER_STATE`, `wait_until_rendered`: whether a page has drawn what its HTML
   asks for (diagrams, maths, images, notebook outputs), and what is missing if not.
-- `run_block`, `REVEAL`, `click_nav_link`: what a reader does (press Run on a block, unfold
-  what hides it, follow a link of the nav on any screen).
+- `run_block`, `press_check`, `REVEAL`, `click_nav_link`: what a reader does (press Run on a
+  block or Check on an exercise, unfold what hides it, follow a link of the nav on any screen).
+  The tests press a button with Enter, as a reader who tabs to it: a mouse click aims at
+  coordinates, and on a busy machine a block that renders late above it can move it between
+  the aim and the click, which is then lost without a trace.
 
 Playwright is imported by the functions that need it, so the build never loads it.
 """
@@ -80,6 +83,11 @@ class Tab:
         self.page.on("crash", lambda _: self.problems.append("the page crashed (Chromium killed its renderer)"))
         self.page.on("requestfailed", self.on_request_failed)
         self.page.on("response", self.on_response)
+        # What was asked for and has not arrived, workers' requests included: to explain a wait.
+        self.open = {}
+        self.context.on("request", lambda request: self.open.__setitem__(request, request.url))
+        self.context.on("requestfinished", lambda request: self.open.pop(request, None))
+        self.context.on("requestfailed", lambda request: self.open.pop(request, None))
 
     def block(self, route):
         self.blocked.append(route.request.url)
@@ -101,6 +109,26 @@ class Tab:
     def failures(self) -> list[str]:
         lines = [f"request to another site (blocked; the site must work offline): {url}" for url in self.blocked]
         return lines + self.problems
+
+    def where_it_stands(self) -> str:
+        """For a wait that timed out: the page's Python session, the requests still open, the
+        last console lines and anything that went wrong."""
+        try:
+            python = self.page.evaluate(PYTHON_STATE)
+        except Exception as error:  # the page may be gone: say so rather than hide the timeout
+            python = f"unreadable ({error})"
+        return (f"python: {python}\nrequests still open: {sorted(self.open.values())}\n"
+                f"console: {self.console[-20:]}\nproblems: {self.failures()}")
+
+
+# The page's one Python session (runtime.js), as a test reads it when a wait runs out.
+PYTHON_STATE = """() => {
+  const runtime = window.MicrogptRuntime
+  if (!runtime) return "no runtime on this page"
+  const s = runtime.session()
+  return {workersStarted: runtime.workersStarted, workerLoaded: !!s.ready,
+          running: s.current && s.current.owner, queued: s.queue.map(job => job.owner)}
+}"""
 
 
 # --- What a page shows ----------------------------------------------------------------------
@@ -232,9 +260,8 @@ def run_block(tab: Tab, block, timeout: int = RUN_TIMEOUT_MS) -> tuple[str, str]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     block.evaluate(REVEAL)
-    # By keyboard, as a reader who tabs to the button: a mouse click aims at coordinates,
-    # and a block above that renders late (content-visibility, a live figure filling in)
-    # can move the button between Playwright's aim and its click.
+    # By keyboard (see the top of this file): a block above that renders late
+    # (content-visibility, a live figure filling in) can move the button under a click.
     block.get_by_role("button", name="Run", exact=True).press("Enter")
     for done, wait, what in ((STARTED, TIMEOUT_MS, "start"), (FINISHED, timeout, "finish")):
         try:
@@ -246,7 +273,7 @@ def run_block(tab: Tab, block, timeout: int = RUN_TIMEOUT_MS) -> tuple[str, str]
                 f"block {block.get_attribute('data-runnable')} did not {what} in {wait / 1000:.0f} s after Run: "
                 f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
                 f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
-                f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
+                + tab.where_it_stands()) from None
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
 
 
@@ -256,14 +283,14 @@ def press_check(tab: Tab, exercise, timeout: int = PYTHON_MS) -> tuple[str, str]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     result = exercise.locator("[data-check-result]")
-    exercise.get_by_role("button", name="Check", exact=True).click()
+    exercise.get_by_role("button", name="Check", exact=True).press("Enter")
     try:
         tab.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=timeout)
     except PlaywrightTimeout:
         raise AssertionError(
             f"exercise {exercise.get_attribute('data-exercise')} gave no verdict in {timeout / 1000:.0f} s after Check: "
-            f"state {result.get_attribute('data-check-state')!r}, text {result.inner_text()[-800:]!r}\n"
-            f"console: {tab.console[-20:]}\nproblems: {tab.failures()}") from None
+            f"state {result.get_attribute('data-check-state')!r}, text {result.inner_text()[-800:]!r}, "
+            f"status {exercise.locator('.run-status').text_content()!r}\n" + tab.where_it_stands()) from None
     return result.get_attribute("data-check-state"), result.inner_text()
 
 
@@ -280,7 +307,9 @@ def first_block(tab: Tab):
 
 def type_code(tab: Tab, block, code: str) -> None:
     """Replace the code of `block` by typing, as a reader does: select all, delete, type."""
-    editor = block.locator("pre > code").first
+    # Once the page's script has made it editable: a click before that selects nothing, and
+    # the typing goes nowhere while Run still runs the page's code.
+    editor = block.locator("pre > code[contenteditable]").first
     editor.click()
     tab.page.keyboard.press("Control+A")
     tab.page.keyboard.press("Delete")

@@ -60,7 +60,7 @@ def test_check_fails_on_the_starter_and_passes_on_the_solution(desktop, act):
         assert "not yet" in text, f"{name}: the result does not say what is not done:\n{text}"
 
         exercise.locator("summary", has_text="Solution").click()
-        exercise.get_by_role("button", name="Use this solution").click()
+        exercise.get_by_role("button", name="Use this solution").press("Enter")
         act_of = exercises.all_exercises()[name][0]
         solution = exercises.region(act_of, name.split("-", 1)[1].replace("-", "_") + "_solution")
         editor = exercise.locator("[role=textbox]")
@@ -85,7 +85,7 @@ def test_editing_reset_and_ctrl_enter(desktop):
     desktop.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=PYTHON_MS)
     assert result.get_attribute("data-check-state") == "pass", result.inner_text()
     assert "What your code printed:" in result.inner_text()
-    exercise.get_by_role("button", name="Reset", exact=True).click()
+    exercise.get_by_role("button", name="Reset", exact=True).press("Enter")
     assert editor.evaluate("c => c.textContent") == starter
     assert_clean(desktop)
 
@@ -107,10 +107,10 @@ def test_quiz_answers_right_and_wrong_by_mouse_and_keyboard(desktop):
             field.press("Enter")  # the keyboard alone answers a number
             assert question.get_attribute("data-answered") == "retry"
             field.fill(json.dumps(q["answer"]))
-            question.get_by_role("button", name="Check answer").click()
+            question.get_by_role("button", name="Check answer").press("Enter")
         else:
             wrong = next(c for c in q["choices"] if c != q["answer"])
-            question.get_by_role("button", name=wrong, exact=True).click()
+            question.get_by_role("button", name=wrong, exact=True).press("Enter")
             assert question.get_attribute("data-answered") == "retry"
             feedback = question.locator(".quiz-feedback").inner_text()
             assert "try once more" in feedback and q["answer"] not in feedback, feedback

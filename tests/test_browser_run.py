@@ -80,7 +80,7 @@ def test_edit_run_and_reset(desktop):
     type_code(desktop, block, 'print(sum(range(10)), "from the edited block")')
     state, printed = run_block(desktop, block, PYTHON_MS)
     assert (state, printed) == ("done", "45 from the edited block\n")
-    block.get_by_role("button", name="Reset").click()
+    block.get_by_role("button", name="Reset").press("Enter")
     assert block.locator("pre > code").first.evaluate("c => c.textContent") == original
     assert not desktop.failures()
 
@@ -106,12 +106,12 @@ def test_an_exception_shows_as_a_python_traceback(desktop):
 def test_stop_ends_a_long_run_and_the_next_run_starts_fresh(desktop):
     block = first_block(desktop)
     type_code(desktop, block, "step = 0\nwhile True:\n    step += 1\n    if step % 200_000 == 0:\n        print(step)")
-    block.get_by_role("button", name="Run", exact=True).click()
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
     desktop.page.wait_for_function("el => el.textContent.includes('200000')",
                                    arg=block.locator("[data-run-output]").element_handle(), timeout=PYTHON_MS)
     # the page stays responsive while Python runs: the worker holds the loop, not the page
     assert desktop.page.evaluate("() => 1 + 1") == 2
-    block.get_by_role("button", name="Stop").click()
+    block.get_by_role("button", name="Stop").press("Enter")
     desktop.page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=TIMEOUT_MS)
     assert block.get_attribute("data-run-state") == "error"
     assert "Stopped" in block.locator(".run-status").text_content()

@@ -67,7 +67,7 @@ def test_an_endless_flood_is_bounded_and_stop_ends_it(desktop):
     block = first_block(desktop)
     run_block(desktop, block, PYTHON_MS)  # Python started
     type_code(desktop, block, 'while True:\n    print("x" * 1000)')
-    block.get_by_role("button", name="Run", exact=True).click()
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
     output = block.locator("[data-run-output]")
     page.wait_for_function("o => o.textContent.includes('more characters not shown')", arg=output.element_handle(),
                            timeout=PYTHON_MS)
@@ -79,7 +79,7 @@ def test_an_endless_flood_is_bounded_and_stop_ends_it(desktop):
     chars, nodes = output.evaluate("o => [o.textContent.length, o.childNodes.length]")
     assert chars <= 50_000 + 60 and nodes <= 2, (chars, nodes)
     assert page.evaluate("() => 1 + 1") == 2  # the page answers
-    block.get_by_role("button", name="Stop").click()
+    block.get_by_role("button", name="Stop").press("Enter")
     page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=TIMEOUT_MS)
     assert status(block) == "Stopped."
     assert not desktop.failures()
@@ -152,7 +152,7 @@ def test_reset_clears_the_result_and_ctrl_z_undoes_it(desktop):
     block = first_block(desktop)
     run_code(desktop, block, "1 / 0")
     assert block.get_attribute("data-run-state") == "error"
-    block.get_by_role("button", name="Reset").click()
+    block.get_by_role("button", name="Reset").press("Enter")
     assert block.get_attribute("data-run-state") is None and status(block) == ""
     assert block.locator("[data-run-output]").is_hidden()
     editor = block.get_by_role("textbox")
@@ -191,7 +191,7 @@ def test_a_check_cannot_be_faked_from_the_reader_code(desktop):
         state, text = check(desktop, exercise, "prediction = 'no idea'")
         assert state == "fail", text
     exercise.locator("summary", has_text="Solution").click()
-    exercise.get_by_role("button", name="Use this solution").click()
+    exercise.get_by_role("button", name="Use this solution").press("Enter")
     state, text = check(desktop, exercise, text_of(exercise.get_by_role("textbox")))
     assert state == "pass", text
 
@@ -248,7 +248,7 @@ def test_a_failed_download_says_so_with_a_retry(desktop, how):
 
     desktop.context.route(re.compile(r"pyodide\.asm\.wasm$"), broken)  # the worker's requests too
     block = first_block(desktop)
-    block.get_by_role("button", name="Run", exact=True).click()
+    block.get_by_role("button", name="Run", exact=True).press("Enter")
     page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=PYTHON_MS)
     assert status(block).startswith("Python could not be loaded in your browser"), status(block)
     retry = block.get_by_role("button", name="Retry")
@@ -353,7 +353,7 @@ def test_tab_indents_escape_leaves_and_edits_survive_a_reload(desktop):
     block = page.locator("[data-runnable]").first
     assert text_of(block.get_by_role("textbox")).endswith("\n    print(i)")
     assert run_block(desktop, block, PYTHON_MS) == ("done", "0\n1\n")
-    block.get_by_role("button", name="Reset").click()
+    block.get_by_role("button", name="Reset").press("Enter")
     page.reload()
     assert "print(i)" not in text_of(page.locator("[data-runnable]").first.get_by_role("textbox"))
 

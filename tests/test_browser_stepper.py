@@ -56,7 +56,7 @@ def open_block(tab, source, index=0):
 
 
 def record(block, page):
-    block.get_by_role("button", name="Step", exact=True).click()
+    block.get_by_role("button", name="Step", exact=True).press("Enter")
     player = page.locator("[data-stepper]")
     player.wait_for(timeout=RECORD_MS)
     return player
@@ -95,18 +95,18 @@ def test_step_back_over_and_out_move_through_a_recording(desktop):
     line = player.locator("[data-step-line]")
     assert line.get_attribute("data-step-line").startswith("microgpt/model.py:")  # gpt()'s own source
     assert position(player).startswith("Step 1 of ")
-    player.get_by_role("button", name="Step", exact=True).click()
+    player.get_by_role("button", name="Step", exact=True).press("Enter")
     assert position(player).startswith("Step 2 of ")
-    player.get_by_role("button", name="Back", exact=True).click()
+    player.get_by_role("button", name="Back", exact=True).press("Enter")
     assert position(player).startswith("Step 1 of ")
     rows = player.locator("[data-step-locals] li").all_text_contents()
     assert any(row.startswith("token_id = ") for row in rows), rows
     assert all(re.match(r"^[\w.]+ = ", row) for row in rows), rows
     for _ in range(3):  # into a comprehension, one level down
-        player.get_by_role("button", name="Step", exact=True).click()
-    player.get_by_role("button", name="Step out", exact=True).click()
-    player.get_by_role("button", name="Step over", exact=True).click()
-    player.get_by_role("button", name="Back over", exact=True).click()
+        player.get_by_role("button", name="Step", exact=True).press("Enter")
+    player.get_by_role("button", name="Step out", exact=True).press("Enter")
+    player.get_by_role("button", name="Step over", exact=True).press("Enter")
+    player.get_by_role("button", name="Back over", exact=True).press("Enter")
     assert player.locator("[data-step-line]").count() == 1
     assert desktop.failures() == []
 
@@ -132,7 +132,7 @@ def test_an_edited_block_is_stepped_as_edited(desktop):
     edit(block, "x = 20\ny = x + 22\n")
     player = record(block, desktop.page)
     assert player.locator(".step-summary").text_content() == "2 steps recorded"
-    player.get_by_role("button", name="Step", exact=True).click()
+    player.get_by_role("button", name="Step", exact=True).press("Enter")
     assert "y = 42" in player.locator("[data-step-locals]").text_content()
     assert player.locator("[data-step-locals] [data-changed]").text_content() == "y = 42"
 
@@ -147,8 +147,8 @@ def test_values_arithmetic_is_stepped_over_unless_the_reader_steps_into_it(deskt
         "() => /^[0-9]+ steps recorded$/.test(document.querySelector('[data-stepper] .step-summary').textContent)"
         " && document.querySelector('[data-stepper] .step-summary').textContent !== '2 steps recorded'")
     player = desktop.page.locator("[data-stepper]")
-    player.get_by_role("button", name="Step", exact=True).click()
-    player.get_by_role("button", name="Step", exact=True).click()
+    player.get_by_role("button", name="Step", exact=True).press("Enter")
+    player.get_by_role("button", name="Step", exact=True).press("Enter")
     assert player.locator("[data-step-line]").get_attribute("data-step-line").startswith("microgpt/engine.py:")
     assert player.get_by_role("checkbox").is_checked()
 
@@ -159,7 +159,7 @@ def test_a_budget_overrun_is_said_and_stop_ends_a_recording(desktop):
     player = record(block, desktop.page)
     assert player.locator(".step-summary").text_content() == "recorded the first 50,000 steps"
     edit(block, "while True:\n    pass\n")
-    block.get_by_role("button", name="Step", exact=True).click()
+    block.get_by_role("button", name="Step", exact=True).press("Enter")
     stop = block.get_by_role("button", name="Stop recording", exact=True)
     stop.wait_for()
     stop.click()

@@ -88,7 +88,7 @@ def train(tab, fig, steps, seed, n_embd="4"):
     fig.locator("input[name=steps]").fill(str(steps))
     fig.locator("input[name=seed]").fill(str(seed))
     fig.locator("select[name=n_embd]").select_option(n_embd)
-    fig.get_by_role("button", name="Train").click()
+    fig.get_by_role("button", name="Train").press("Enter")
     tab.page.wait_for_function("n => document.querySelector('[data-figure=train]').dataset.trained === n",
                                arg=str(steps), timeout=PYTHON_MS)
 
@@ -105,7 +105,7 @@ def act(tab, fig, do):
 
 def download(tab, fig, button, folder):
     with tab.page.expect_download() as caught:
-        fig.get_by_role("button", name=button).click()
+        fig.get_by_role("button", name=button).press("Enter")
     path = folder / caught.value.suggested_filename
     caught.value.save_as(path)
     return path
@@ -256,7 +256,7 @@ def test_your_model_outlives_a_reload_a_page_change_and_a_restart_of_python(tab,
     click_nav_link(tab.page, tab.site.url + "act-4-training/")
     arrived(tab, "act-4-training/")
     fig = train_figure(tab)
-    assert act(tab, fig, lambda: fig.get_by_role("button", name="Use the reference model again").click()) == "done"
+    assert act(tab, fig, lambda: fig.get_by_role("button", name="Use the reference model again").press("Enter")) == "done"
     assert model_name(fig) == "the reference model"
     tab.page.reload()
     fig = train_figure(tab)
@@ -324,7 +324,7 @@ def test_bad_files_and_names_get_one_sentence_and_lose_nothing(tab, tmp_path):
         assert one_sentence(check) and words in check, check
         assert box.evaluate("(box, names) => box.value === names", names) or "surrogate" in names  # the box keeps them
         fig.locator("input[name=steps]").fill("2")
-        fig.get_by_role("button", name="Train").click()  # refused before a step, in the same words
+        fig.get_by_role("button", name="Train").press("Enter")  # refused before a step, in the same words
         tab.page.wait_for_function("document.querySelector('[data-figure=train]').dataset.state === 'error'", timeout=PYTHON_MS)
         assert status(fig) == check
         assert model_name(fig) == yours
