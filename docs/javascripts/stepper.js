@@ -99,20 +99,12 @@ class Player {
     this.block = block
     this.recording = recording
     this.at = 0
-    this.element = document.createElement("div")
-    this.element.className = "stepper"
-    this.element.setAttribute("data-stepper", "")
-    this.element.setAttribute("role", "region")
-    this.element.setAttribute("aria-label", "Stepping through the code: arrow keys step, Shift with them steps over")
-    this.element.tabIndex = -1
     const steps = recording.steps.length
-    this.summary = document.createElement("p")
-    this.summary.className = "step-summary"
     const first = recording.truncated ? `recorded the first ${steps.toLocaleString("en-US")} steps` :
       `${steps.toLocaleString("en-US")} steps recorded`
-    this.summary.textContent = steps ? first : "Nothing to step through: no line of the block or the package ran."
-    this.controls = document.createElement("div")
-    this.controls.className = "step-controls"
+    this.summary = el("p", { class: "step-summary",
+      text: steps ? first : "Nothing to step through: no line of the block or the package ran." })
+    this.controls = el("div", { class: "step-controls" })
     const moves = [["Back over", "Back to the previous line at this level"], ["Back", "Back one line"],
       ["Step", "Forward one line"], ["Step over", "Forward to the next line at this level"],
       ["Step out", "Forward until this function returns"]]
@@ -121,46 +113,30 @@ class Player {
       b.addEventListener("click", () => this.move(name))
       this.controls.append(b)
     }
-    this.scrubber = document.createElement("input")
-    this.scrubber.type = "range"
-    this.scrubber.min = 0
-    this.scrubber.max = Math.max(0, steps - 1)
-    this.scrubber.value = 0
-    this.scrubber.className = "step-scrubber"
-    this.scrubber.setAttribute("aria-label", "Step of the recording")
+    this.scrubber = el("input", { type: "range", min: 0, max: Math.max(0, steps - 1), value: 0,
+      class: "step-scrubber", "aria-label": "Step of the recording" })
     this.scrubber.addEventListener("input", () => this.show(Number(this.scrubber.value)))
     this.controls.append(this.scrubber)
-    this.position = document.createElement("span")
-    this.position.className = "step-position"
-    this.position.setAttribute("aria-live", "polite")
-    const into = document.createElement("label")
-    into.className = "step-arithmetic"
-    const box = Object.assign(document.createElement("input"), { type: "checkbox", checked: arithmetic })
+    this.position = el("span", { class: "step-position", "aria-live": "polite" })
+    const box = el("input", { type: "checkbox" })
+    box.checked = arithmetic
     box.addEventListener("change", () => onArithmetic(box.checked)) // records again, with or without them
-    into.append(box, " step into Value's arithmetic too (+, *, log...)")
+    const into = el("label", { class: "step-arithmetic" }, [box, " step into Value's arithmetic too (+, *, log...)"])
     this.controls.append(into, this.position)
-    this.source = document.createElement("pre")
-    this.source.className = "step-source"
-    this.source.setAttribute("role", "region")
-    this.source.setAttribute("aria-label", "The code around the line just run; click a line to run to it")
+    this.source = el("pre", { class: "step-source", role: "region",
+      "aria-label": "The code around the line just run; click a line to run to it" })
     this.source.addEventListener("click", (event) => {
       const line = event.target.closest("[data-line]")
       if (line) this.runTo(line.dataset.file, Number(line.dataset.line))
     })
-    this.stack = document.createElement("ol")
-    this.stack.className = "step-stack"
-    this.stack.setAttribute("aria-label", "Call stack, innermost first")
-    this.locals = document.createElement("ul")
-    this.locals.className = "step-locals"
-    this.locals.setAttribute("data-step-locals", "")
-    this.locals.setAttribute("aria-label", "Variables after the line just run")
-    const panes = document.createElement("div")
-    panes.className = "step-panes"
-    const state = document.createElement("div")
-    state.className = "step-state"
-    state.append(this.stack, this.locals)
-    panes.append(this.source, state)
-    this.element.append(this.summary, this.controls, panes)
+    this.stack = el("ol", { class: "step-stack", "aria-label": "Call stack, innermost first" })
+    this.locals = el("ul", { class: "step-locals", "data-step-locals": "",
+      "aria-label": "Variables after the line just run" })
+    const panes = el("div", { class: "step-panes" },
+      [this.source, el("div", { class: "step-state" }, [this.stack, this.locals])])
+    this.element = el("div", { class: "stepper", "data-stepper": "", role: "region", tabindex: -1,
+      "aria-label": "Stepping through the code: arrow keys step, Shift with them steps over" },
+    [this.summary, this.controls, panes])
     this.element.addEventListener("keydown", (event) => this.key(event))
     this.shownFile = null
     if (steps) this.show(0)
@@ -250,18 +226,9 @@ class Player {
     if (this.shownFile !== key) {
       this.shownFile = key
       this.source.replaceChildren()
-      const title = document.createElement("span")
-      title.className = "step-file"
-      title.textContent = step.file === "<block>" ? "this block" : step.file
-      this.source.append(title, "\n")
-      part.lines.forEach((text, k) => {
-        const line = document.createElement("span")
-        line.className = "step-line"
-        line.dataset.file = step.file
-        line.dataset.line = part.first + k
-        line.textContent = String(part.first + k).padStart(4) + "  " + text + "\n"
-        this.source.append(line)
-      })
+      this.source.append(el("span", { class: "step-file", text: step.file === "<block>" ? "this block" : step.file }), "\n")
+      part.lines.forEach((text, k) => this.source.append(el("span", { class: "step-line", "data-file": step.file,
+        "data-line": part.first + k, text: String(part.first + k).padStart(4) + "  " + text + "\n" })))
     }
     const old = this.source.querySelector("[data-step-line]")
     if (old) old.removeAttribute("data-step-line")
@@ -277,11 +244,8 @@ class Player {
   }
 
   drawStack(i) {
-    this.stack.replaceChildren(...stackAt(this.recording, i).map((step) => {
-      const item = document.createElement("li")
-      item.textContent = `${step.function}()  ${step.file === "<block>" ? "the block" : step.file}:${step.line}`
-      return item
-    }))
+    this.stack.replaceChildren(...stackAt(this.recording, i).map((step) =>
+      el("li", { text: `${step.function}()  ${step.file === "<block>" ? "the block" : step.file}:${step.line}` })))
   }
 
   drawLocals(i, previous) {
@@ -289,16 +253,11 @@ class Player {
     const shown = localsAt(this.recording, i)
     const rows = []
     for (const [name, value] of shown) {
-      const row = document.createElement("li")
-      row.textContent = `${name} = ${value}`
-      if (name in step.locals && previous !== i) row.setAttribute("data-changed", "")
-      rows.push(row)
+      const changed = name in step.locals && previous !== i
+      rows.push(el("li", { text: `${name} = ${value}`, ...(changed ? { "data-changed": "" } : {}) }))
     }
     if ("returned" in step) {
-      const row = document.createElement("li")
-      row.textContent = `returned = ${step.returned}`
-      row.setAttribute("data-changed", "")
-      rows.push(row)
+      rows.push(el("li", { text: `returned = ${step.returned}`, "data-changed": "" }))
     }
     this.locals.replaceChildren(...rows)
   }
