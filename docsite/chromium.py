@@ -110,6 +110,17 @@ class Tab:
         lines = [f"request to another site (blocked; the site must work offline): {url}" for url in self.blocked]
         return lines + self.problems
 
+    def wait_until(self, condition: str, element, timeout: int, stood) -> None:
+        """Wait until `condition` (a JavaScript function of the element) holds for `element` (a
+        locator). If it does not in `timeout` ms, fail saying where the element stood (`stood()`,
+        read at that moment) and where the page stands."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(condition, arg=element.element_handle(), timeout=timeout)
+        except PlaywrightTimeout:
+            raise AssertionError(f"{stood()}\n{self.where_it_stands()}") from None
+
     def where_it_stands(self) -> str:
         """For a wait that timed out: the page's Python session, the requests still open, the
         last console lines and anything that went wrong."""
@@ -257,40 +268,27 @@ FIRST_PAGE = "act-1-world/"
 def run_block(tab: Tab, block, timeout: int = RUN_TIMEOUT_MS) -> tuple[str, str]:
     """Press Run on `block` (a [data-runnable] locator) and wait for it to finish: its state
     ('done' or 'error') and what it printed."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     block.evaluate(REVEAL)
     # By keyboard (see the top of this file): a block above that renders late
     # (content-visibility, a live figure filling in) can move the button under a click.
     block.get_by_role("button", name="Run", exact=True).press("Enter")
     for done, wait, what in ((STARTED, TIMEOUT_MS, "start"), (FINISHED, timeout, "finish")):
-        try:
-            tab.page.wait_for_function(done, arg=block.element_handle(), timeout=wait)
-        except PlaywrightTimeout:
-            # Say where it stood: the block's state and status, the end of what it printed,
-            # what the page and its workers logged, and anything that went wrong.
-            raise AssertionError(
-                f"block {block.get_attribute('data-runnable')} did not {what} in {wait / 1000:.0f} s after Run: "
-                f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
-                f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}\n"
-                + tab.where_it_stands()) from None
+        tab.wait_until(done, block, wait, lambda: (
+            f"block {block.get_attribute('data-runnable')} did not {what} in {wait / 1000:.0f} s after Run: "
+            f"state {block.get_attribute('data-run-state')!r}, status {block.locator('.run-status').text_content()!r}\n"
+            f"printed so far: {block.locator('[data-run-output]').text_content()[-800:]!r}"))
     return block.get_attribute("data-run-state"), block.locator("[data-run-output]").text_content()
 
 
 def press_check(tab: Tab, exercise, timeout: int = PYTHON_MS) -> tuple[str, str]:
     """Press Check on `exercise` (a [data-exercise] locator) and wait for its verdict: the
     result's state ('pass' or 'fail') and its text."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     result = exercise.locator("[data-check-result]")
     exercise.get_by_role("button", name="Check", exact=True).press("Enter")
-    try:
-        tab.page.wait_for_function(CHECKED, arg=result.element_handle(), timeout=timeout)
-    except PlaywrightTimeout:
-        raise AssertionError(
-            f"exercise {exercise.get_attribute('data-exercise')} gave no verdict in {timeout / 1000:.0f} s after Check: "
-            f"state {result.get_attribute('data-check-state')!r}, text {result.inner_text()[-800:]!r}, "
-            f"status {exercise.locator('.run-status').text_content()!r}\n" + tab.where_it_stands()) from None
+    tab.wait_until(CHECKED, result, timeout, lambda: (
+        f"exercise {exercise.get_attribute('data-exercise')} gave no verdict in {timeout / 1000:.0f} s after Check: "
+        f"state {result.get_attribute('data-check-state')!r}, text {result.inner_text()[-800:]!r}, "
+        f"status {exercise.locator('.run-status').text_content()!r}"))
     return result.get_attribute("data-check-state"), result.inner_text()
 
 
