@@ -27,9 +27,9 @@ NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "
 
 def page(name):
     """The page's text without its front matter, line breaks as spaces."""
-    lines = (DOCS / name).read_text(encoding="utf-8").split("\n")
-    _, front_matter = split_front_matter("\n".join(lines))
-    return " ".join(" ".join(lines[front_matter:]).split())
+    text = (DOCS / name).read_text(encoding="utf-8")
+    _, front_matter = split_front_matter(text)
+    return " ".join(" ".join(text.split("\n")[front_matter:]).split())
 
 
 def region(path, name):
